@@ -1,0 +1,45 @@
+import { builtinModules } from 'node:module';
+import { readFileSync } from 'node:fs';
+import esbuild from 'rollup-plugin-esbuild';
+import dts from 'rollup-plugin-dts';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const deps = [
+  ...Object.keys(pkg.dependencies ?? {}),
+  ...Object.keys(pkg.peerDependencies ?? {}),
+  ...builtinModules,
+];
+// A package import (`rxjs`, `rxjs/operators`, `node:http`) stays external; only our sources are bundled.
+const external = (id) => id.startsWith('node:') || deps.some((d) => id === d || id.startsWith(`${d}/`));
+
+const entries = [
+  { input: 'src/index.ts', name: 'index' },
+  { input: 'src/testing/index.ts', name: 'testing' },
+];
+
+export default [
+  ...entries.map(({ input, name }) => ({
+    input,
+    external,
+    plugins: [esbuild({ target: 'es2022' })],
+    output: [
+      { file: `dist/${name}.mjs`, format: 'es', sourcemap: true },
+      { file: `dist/${name}.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
+    ],
+  })),
+  ...entries.map(({ input, name }) => ({
+    input,
+    external,
+    plugins: [dts()],
+    output: [
+      { file: `dist/${name}.d.ts`, format: 'es' },
+      { file: `dist/${name}.d.cts`, format: 'es' },
+    ],
+  })),
+  {
+    input: 'src/testing/cli.ts',
+    external,
+    plugins: [esbuild({ target: 'es2022' })],
+    output: { file: 'dist/local-cli.mjs', format: 'es', banner: '#!/usr/bin/env node' },
+  },
+];

@@ -1,0 +1,161 @@
+import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { isFailure } from './encode.js';
+import { PUT_RECORDS_DEFAULT_BYTES, PUT_RECORDS_MAX_BYTES, PUT_RECORDS_MAX_RECORDS } from './limits.js';
+import type { PutFailure } from './types.js';
+
+/** What a batch holds: anything bound for one shard with a size the service counts. */
+export interface BatchEntry {
+  shardId: string;
+  /** Partition key + data bytes. */
+  size: number;
+}
+
+/** Entries for one shard that fit one PutRecords request. */
+export interface Batch<E extends BatchEntry> {
+  shardId: string;
+  entries: E[];
+  /** Sum of the entries' sizes. */
+  bytes: number;
+}
+
+export interface BatchOptions {
+  /** Entries in one batch, 1..500. Default 500. */
+  maxCount?: number;
+  /** Bytes (partition keys + data) in one batch. Default 5 MiB; at most 10 MiB. */
+  maxBytes?: number;
+  /** Longest time, in ms, an entry waits in a part-filled batch. Default 100. */
+  lingerMs?: number;
+  /** Clock and timers for the linger time. Default `asyncScheduler`. */
+  scheduler?: SchedulerLike;
+}
+
+export const DEFAULT_LINGER_MS = 100;
+
+/** Checks and fills in batch options. */
+export function resolveBatchOptions(options: BatchOptions = {}): Required<BatchOptions> {
+  const { maxCount = PUT_RECORDS_MAX_RECORDS, maxBytes = PUT_RECORDS_DEFAULT_BYTES, lingerMs = DEFAULT_LINGER_MS } = options;
+  if (!Number.isInteger(maxCount) || maxCount < 1 || maxCount > PUT_RECORDS_MAX_RECORDS) {
+    throw new RangeError(`maxBatchCount must be an integer in 1..${PUT_RECORDS_MAX_RECORDS}; got ${maxCount}`);
+  }
+  if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > PUT_RECORDS_MAX_BYTES) {
+    throw new RangeError(`maxBatchBytes must be an integer in 1..${PUT_RECORDS_MAX_BYTES}; got ${maxBytes}`);
+  }
+  if (!(lingerMs >= 0)) throw new RangeError(`lingerMs must be >= 0; got ${lingerMs}`);
+  return { maxCount, maxBytes, lingerMs, scheduler: options.scheduler ?? asyncScheduler };
+}
+
+/** Per-shard batch buffers: seal a batch when it is full by count or bytes, or when it has lingered. */
+export interface Batcher<E extends BatchEntry> {
+  add(entry: E): void;
+  /** Seals every part-filled batch now. */
+  flush(): void;
+  /** Removes and returns every buffered entry without sealing (for failing them). */
+  drain(): E[];
+  /** Entries buffered, not yet sealed. */
+  readonly size: number;
+  /** Cancels the linger timers. */
+  dispose(): void;
+}
+
+interface Buffer<E> {
+  entries: E[];
+  bytes: number;
+  timer: Subscription | undefined;
+}
+
+/**
+ * Creates per-shard batch buffers that call `seal` with each full or lingered batch.
+ *
+ * @example
+ * ```ts
+ * const batcher = createBatcher({ lingerMs: 50 }, (batch) => send(batch));
+ * batcher.add({ shardId: 'shardId-000000000000', size: 120 });
+ * ```
+ */
+export function createBatcher<E extends BatchEntry>(options: BatchOptions, seal: (batch: Batch<E>) => void): Batcher<E> {
+  const { maxCount, maxBytes, lingerMs, scheduler } = resolveBatchOptions(options);
+  const buffers = new Map<string, Buffer<E>>();
+  let size = 0;
+
+  function sealBuffer(shardId: string, buffer: Buffer<E>): void {
+    buffer.timer?.unsubscribe();
+    buffers.delete(shardId);
+    size -= buffer.entries.length;
+    seal({ shardId, entries: buffer.entries, bytes: buffer.bytes });
+  }
+
+  function add(entry: E): void {
+    let buffer = buffers.get(entry.shardId);
+    if (buffer !== undefined && buffer.bytes + entry.size > maxBytes) {
+      sealBuffer(entry.shardId, buffer);
+      buffer = undefined;
+    }
+    if (buffer === undefined) {
+      const created: Buffer<E> = { entries: [], bytes: 0, timer: undefined };
+      buffers.set(entry.shardId, created);
+      const shardId = entry.shardId;
+      created.timer = scheduler.schedule(() => {
+        if (buffers.get(shardId) === created) sealBuffer(shardId, created);
+      }, lingerMs);
+      buffer = created;
+    }
+    buffer.entries.push(entry);
+    buffer.bytes += entry.size;
+    size++;
+    if (buffer.entries.length >= maxCount || buffer.bytes >= maxBytes) sealBuffer(entry.shardId, buffer);
+  }
+
+  return {
+    add,
+    flush: () => buffers.forEach((buffer, shardId) => sealBuffer(shardId, buffer)),
+    drain() {
+      const all: E[] = [];
+      buffers.forEach((buffer) => {
+        buffer.timer?.unsubscribe();
+        all.push(...buffer.entries);
+      });
+      buffers.clear();
+      size = 0;
+      return all;
+    },
+    get size() {
+      return size;
+    },
+    dispose: () => buffers.forEach((buffer) => buffer.timer?.unsubscribe()),
+  };
+}
+
+/**
+ * Collects routed records into per-shard PutRecords batches by count, bytes and linger time: the
+ * third stage. Failures from earlier stages pass through at once; on completion every part-filled
+ * batch is emitted.
+ *
+ * @example
+ * ```ts
+ * import { collectBatches } from 'rxjs-kinesis';
+ * routed$.pipe(collectBatches({ maxCount: 500, lingerMs: 100 }));
+ * ```
+ */
+export function collectBatches<E extends BatchEntry, F extends PutFailure<unknown> = PutFailure<unknown>>(
+  options: BatchOptions = {},
+): OperatorFunction<E | F, Batch<E> | F> {
+  return (source) =>
+    new Observable<Batch<E> | F>((subscriber) => {
+      const batcher = createBatcher<E>(options, (batch) => subscriber.next(batch));
+      const subscription = source.subscribe({
+        next: (item) => (isFailure(item as F) ? subscriber.next(item as F) : batcher.add(item as E)),
+        error: (err) => {
+          batcher.flush();
+          subscriber.error(err);
+        },
+        complete: () => {
+          batcher.flush();
+          subscriber.complete();
+        },
+      });
+      return () => {
+        subscription.unsubscribe();
+        batcher.dispose();
+      };
+    });
+}

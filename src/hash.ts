@@ -1,0 +1,47 @@
+import { md5 } from 'js-md5';
+import { HASH_KEY_MAX, HASH_KEY_MAX_DIGITS } from './limits.js';
+
+/**
+ * A 128-bit hash key as 32 lowercase hex digits. Fixed-width hex strings order like the numbers they
+ * spell, so routing compares strings instead of BigInts.
+ */
+export type HashKey = string;
+
+const HASH_KEY_HEX_DIGITS = 32;
+/** Distinct partition keys whose hash is kept; the cache is cleared when it fills. */
+const HASH_CACHE_SIZE = 1 << 16;
+const cache = new Map<string, HashKey>();
+
+/** The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes, read big-endian. */
+export function partitionKeyHash(partitionKey: string): HashKey {
+  let hash = cache.get(partitionKey);
+  if (hash === undefined) {
+    hash = md5.hex(partitionKey);
+    if (cache.size >= HASH_CACHE_SIZE) cache.clear();
+    cache.set(partitionKey, hash);
+  }
+  return hash;
+}
+
+/** Converts a decimal hash key (as ListShards and ExplicitHashKey spell it) to its hex form. */
+export function decimalToHashKey(decimal: string): HashKey {
+  return BigInt(decimal).toString(16).padStart(HASH_KEY_HEX_DIGITS, '0');
+}
+
+/** Converts a hash key back to the decimal form the service uses. */
+export function hashKeyToDecimal(hash: HashKey): string {
+  return BigInt(`0x${hash}`).toString(10);
+}
+
+const DECIMAL = /^[0-9]+$/;
+
+/** Whether a string is a valid ExplicitHashKey: a decimal integer in 0..2^128-1. */
+export function isValidExplicitHashKey(key: unknown): key is string {
+  return (
+    typeof key === 'string' &&
+    key.length > 0 &&
+    key.length <= HASH_KEY_MAX_DIGITS &&
+    DECIMAL.test(key) &&
+    BigInt(key) <= HASH_KEY_MAX
+  );
+}

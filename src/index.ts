@@ -1,0 +1,16 @@
+export { createProducer, type Producer } from './producer/create-producer.js';
+export type { ProducerOptions } from './producer/options.js';
+export type * from './producer/signals.js';
+export { toKinesis, type ToKinesisOptions } from './to-kinesis.js';
+export type { KinesisRecordInput, PutError, PutFailure, PutOutcome, PutSuccess } from './types.js';
+export { KinesisStreamError, BufferOverflowError } from './errors.js';
+export { encodeRecord, encodeRecords, type EncodedRecord, type EncodeOptions, type RecordMapper } from './encode.js';
+export { routeRecord, routeToShards, type RoutedRecord } from './route.js';
+export { collectBatches, createBatcher, type Batch, type BatchEntry, type BatchOptions, type Batcher } from './batch.js';
+export { putBatch, type BatchResult, type PutBatchOptions, type SendableEntry } from './put.js';
+export { putBatches, type PutBatchesOptions } from './put-batches.js';
+export { createShardMap, loadShardMap, listAllShards, type ShardMap, type ShardRange, type StreamRef } from './shard-map.js';
+export { partitionKeyHash, decimalToHashKey, hashKeyToDecimal, type HashKey } from './hash.js';
+export { backoffDelay, type RetryOptions } from './retry/backoff.js';
+export { classifyCode, classifyError, type FailureKind, type ClassifiedError } from './retry/classify.js';
+export * from './limits.js';

@@ -1,0 +1,112 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import { encodeRecord, isFailure, type RecordMapper } from '../encode.js';
+import { failure, type PutOutcome } from '../types.js';
+import { createEngine, type OutcomeSink } from './engine.js';
+import { resolveOptions, type ProducerOptions } from './options.js';
+import type { ProducerSignal } from './signals.js';
+
+/** A producer for one stream: share it across pipelines so they share its shard map, batches and limits. */
+export interface Producer {
+  /**
+   * The operator that sends each value and emits its outcome. Outcomes come in the order values are
+   * decided, not the order they arrived: a value's outcome comes when its request answers, and
+   * retried values come later. The output completes once the input has completed and every outcome
+   * is out; it errors with {@link KinesisStreamError} (after the outcomes) if the stream cannot be written.
+   */
+  put<T>(record: RecordMapper<T>): OperatorFunction<T, PutOutcome<T>>;
+  /** Everything the producer does, as it happens: batches sent, retries, throttles, shard-map refreshes. */
+  readonly signals$: Observable<ProducerSignal>;
+  /** Sends everything buffered, waits for every outcome, then releases timers. Later values fail with `Closed`. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a producer for one Kinesis stream.
+ *
+ * @example
+ * ```ts
+ * import { createProducer } from 'rxjs-kinesis';
+ * const producer = createProducer({ client, streamName: 'events' });
+ * events$
+ *   .pipe(producer.put((e) => ({ partitionKey: e.deviceId, data: JSON.stringify(e) })))
+ *   .subscribe((o) => console.log(o.ok ? `${o.shardId} ${o.sequenceNumber}` : o.error.code));
+ * await producer.close();
+ * ```
+ */
+export function createProducer(options: ProducerOptions): Producer {
+  const o = resolveOptions(options);
+  const engine = createEngine<unknown>(o);
+  let closed = false;
+  let closing: Promise<void> | undefined;
+
+  function put<T>(mapper: RecordMapper<T>): OperatorFunction<T, PutOutcome<T>> {
+    return (source) =>
+      new Observable<PutOutcome<T>>((subscriber) => {
+        let pending = 0;
+        let done = false;
+        let active = true;
+        let upstream: { error: unknown } | undefined;
+        const settleIfDone = () => {
+          if (!active || pending > 0) return;
+          const broken = engine.streamError;
+          if (broken === undefined && !done) return;
+          active = false;
+          if (broken !== undefined) subscriber.error(broken);
+          else if (upstream !== undefined) subscriber.error(upstream.error);
+          else subscriber.complete();
+        };
+        const sink: OutcomeSink<unknown> = {
+          deliver(outcome) {
+            pending--;
+            if (active) subscriber.next(outcome as PutOutcome<T>);
+            settleIfDone();
+          },
+          check: settleIfDone,
+        };
+        engine.sinks.add(sink);
+        const finish = () => {
+          done = true;
+          engine.flush();
+          settleIfDone();
+        };
+        const subscription = source.subscribe({
+          next(value) {
+            if (closed) return subscriber.next(failure(value, 'Closed', 'the producer was closed', false, 0));
+            const broken = engine.streamError;
+            if (broken !== undefined) {
+              subscriber.next(failure(value, broken.code, broken.message, false, 0));
+              return settleIfDone();
+            }
+            const record = encodeRecord(value, mapper, o.maxRecordBytes, o.scheduler.now());
+            if (isFailure(record)) return subscriber.next(record);
+            pending++;
+            engine.accept(record, sink);
+          },
+          error(error) {
+            upstream = { error };
+            finish();
+          },
+          complete: finish,
+        });
+        return () => {
+          active = false;
+          subscription.unsubscribe();
+          engine.sinks.delete(sink);
+        };
+      });
+  }
+
+  return {
+    put,
+    signals$: engine.signals.asObservable(),
+    close() {
+      closed = true;
+      closing ??= (async () => {
+        engine.flush();
+        await engine.whenIdle();
+        engine.dispose();
+      })();
+      return closing;
+    },
+  };
+}

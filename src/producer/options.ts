@@ -1,0 +1,77 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { resolveBatchOptions } from '../batch.js';
+import { resolveMaxRecordBytes } from '../encode.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../put.js';
+import { DEFAULT_RETRY, type RetryOptions } from '../retry/backoff.js';
+
+/** Options of {@link createProducer}. Sizes are bytes, times are milliseconds. */
+export interface ProducerOptions {
+  /** The AWS SDK v3 client to send with. */
+  client: KinesisClient;
+  /** The stream's name; or give `streamARN`. */
+  streamName?: string;
+  /** The stream's ARN; or give `streamName`. */
+  streamARN?: string;
+  /** Largest record (partition key + data). Default 1 MiB; up to 10 MiB for streams that allow it. */
+  maxRecordBytes?: number;
+  /** Entries in one PutRecords request, 1..500. Default 500. */
+  maxBatchCount?: number;
+  /** Bytes (partition keys + data) in one PutRecords request. Default 5 MiB; up to 10 MiB. */
+  maxBatchBytes?: number;
+  /** Longest wait of a value in a part-filled batch. Default 100 ms. */
+  lingerMs?: number;
+  /** A value that is still not accepted this long after it arrived fails with `Expired`. Default 30000 ms. */
+  recordTtlMs?: number;
+  /** Backoff between retries of failed entries: full jitter. Default `{ baseDelayMs: 100, maxDelayMs: 5000 }`. */
+  retry?: RetryOptions;
+  /** Bound on one request; a request still unanswered is aborted and retried. Default 10000 ms. */
+  requestTimeoutMs?: number;
+  /** PutRecords requests in flight per shard. Default 2. */
+  maxInFlightPerShard?: number;
+  /** PutRecords requests in flight in all. Default 64. */
+  maxConcurrentRequests?: number;
+  /** Clock and timers (linger, backoff, timeouts). Default `asyncScheduler`; tests pass a virtual one. */
+  scheduler?: SchedulerLike;
+}
+
+export const DEFAULT_RECORD_TTL_MS = 30_000;
+export const DEFAULT_MAX_IN_FLIGHT_PER_SHARD = 2;
+export const DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
+
+export type ResolvedOptions = ReturnType<typeof resolveOptions>;
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer; got ${value}`);
+  return value;
+}
+
+/** Checks every option once, so a bad one throws at `createProducer`, not mid-stream. */
+export function resolveOptions(options: ProducerOptions) {
+  if (!options || typeof options.client?.send !== 'function') throw new TypeError('createProducer needs a KinesisClient as `client`');
+  if (!options.streamName && !options.streamARN) throw new TypeError('createProducer needs `streamName` or `streamARN`');
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const batch = resolveBatchOptions({
+    maxCount: options.maxBatchCount,
+    maxBytes: options.maxBatchBytes,
+    lingerMs: options.lingerMs,
+    scheduler,
+  });
+  const retry = {
+    baseDelayMs: options.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
+    maxDelayMs: options.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+    random: options.retry?.random ?? Math.random,
+  };
+  return {
+    client: options.client,
+    stream: { streamName: options.streamName, streamARN: options.streamARN },
+    scheduler,
+    batch,
+    retry,
+    maxRecordBytes: resolveMaxRecordBytes(options.maxRecordBytes),
+    recordTtlMs: positiveInteger('recordTtlMs', options.recordTtlMs ?? DEFAULT_RECORD_TTL_MS),
+    requestTimeoutMs: positiveInteger('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+    maxInFlightPerShard: positiveInteger('maxInFlightPerShard', options.maxInFlightPerShard ?? DEFAULT_MAX_IN_FLIGHT_PER_SHARD),
+    maxConcurrentRequests: positiveInteger('maxConcurrentRequests', options.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS),
+  };
+}

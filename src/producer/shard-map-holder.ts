@@ -1,0 +1,109 @@
+import type { Subscription } from 'rxjs';
+import type { EncodedRecord } from '../encode.js';
+import { backoffDelay } from '../retry/backoff.js';
+import { classifyError } from '../retry/classify.js';
+import { loadShardMap, type ShardMap } from '../shard-map.js';
+import type { ResolvedOptions } from './options.js';
+import type { ProducerSignal } from './signals.js';
+
+/** Shortest time between two shard-map loads, in ms, so a burst of surprises loads it once. */
+export const MIN_REFRESH_INTERVAL_MS = 1000;
+
+interface Hooks {
+  routeWaiting(records: EncodedRecord<unknown>[]): void;
+  expire(record: EncodedRecord<unknown>, lastCode: string): void;
+  breakStream(code: string, message: string): void;
+}
+
+/**
+ * Holds the producer's shard map: loads it on first use, reloads it when routing meets a surprise,
+ * backs off while ListShards fails, and keeps the records that wait for it.
+ */
+export function createShardMapHolder(o: ResolvedOptions, emit: (s: ProducerSignal) => void, hooks: Hooks) {
+  const { scheduler } = o;
+  let map: ShardMap | undefined;
+  let loading = false;
+  let failures = 0;
+  let lastLoadAt = -Infinity;
+  let timer: Subscription | undefined;
+  const waiting: EncodedRecord<unknown>[] = [];
+
+  function loaded(next: ShardMap, reason: string): void {
+    const before = new Set(map?.shards.map((s) => s.shardId));
+    const after = new Set(next.shards.map((s) => s.shardId));
+    map = next;
+    emit({
+      type: 'shardMapRefreshed',
+      version: next.version,
+      shards: next.shards.length,
+      added: [...after].filter((id) => !before.has(id)),
+      removed: [...before].filter((id) => !after.has(id)),
+      reason,
+    });
+    hooks.routeWaiting(waiting.splice(0));
+  }
+
+  function failed(error: unknown, aborted: boolean, reason: string): void {
+    const c = aborted ? { code: 'RequestTimeout', message: 'ListShards timed out', kind: 'retryable' } : classifyError(error);
+    // A ListShards that fails for any reason but a transient one means the stream cannot be used.
+    if (c.kind !== 'retryable') return hooks.breakStream(c.code, c.message);
+    failures++;
+    const now = scheduler.now();
+    const alive = waiting.splice(0).filter((r) => now - r.createdAt < o.recordTtlMs || (hooks.expire(r, c.code), false));
+    waiting.push(...alive);
+    schedule(backoffDelay(failures, o.retry.baseDelayMs, o.retry.maxDelayMs, o.retry.random), reason);
+  }
+
+  function load(reason: string): void {
+    if (loading || timer !== undefined) return;
+    loading = true;
+    const controller = new AbortController();
+    const timeout = scheduler.schedule(() => controller.abort(), o.requestTimeoutMs);
+    loadShardMap(o.client, o.stream, { version: (map?.version ?? 0) + 1, abortSignal: controller.signal }).then(
+      (next) => {
+        timeout.unsubscribe();
+        loading = false;
+        failures = 0;
+        lastLoadAt = scheduler.now();
+        loaded(next, reason);
+      },
+      (error) => {
+        timeout.unsubscribe();
+        loading = false;
+        failed(error, controller.signal.aborted, reason);
+      },
+    );
+  }
+
+  function schedule(delayMs: number, reason: string): void {
+    if (timer !== undefined) return;
+    timer = scheduler.schedule(() => {
+      timer = undefined;
+      load(reason);
+    }, delayMs);
+  }
+
+  /** Loads the map again, at most once per MIN_REFRESH_INTERVAL_MS. */
+  function refresh(reason: string): void {
+    const wait = lastLoadAt + MIN_REFRESH_INTERVAL_MS - scheduler.now();
+    if (wait > 0) schedule(wait, reason);
+    else load(reason);
+  }
+
+  return {
+    current: () => map,
+    refresh,
+    /** Keeps a record that no shard of the current map takes until the next map. */
+    wait(record: EncodedRecord<unknown>): void {
+      if (scheduler.now() - record.createdAt >= o.recordTtlMs) return hooks.expire(record, 'NoShard');
+      waiting.push(record);
+      if (map === undefined) load('first use');
+      else refresh('no open shard holds a hash key');
+    },
+    drain: () => waiting.splice(0),
+    dispose(): void {
+      timer?.unsubscribe();
+      timer = undefined;
+    },
+  };
+}

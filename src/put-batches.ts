@@ -1,0 +1,98 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import type { Batch } from './batch.js';
+import { putBatch } from './put.js';
+import { DEFAULT_RETRY, backoffDelay, type RetryOptions } from './retry/backoff.js';
+import type { RoutedRecord } from './route.js';
+import type { StreamRef } from './shard-map.js';
+import { failure, type PutFailure, type PutOutcome } from './types.js';
+
+export interface PutBatchesOptions extends StreamRef {
+  client: KinesisClient;
+  /** Requests in flight at once. Default 8. */
+  concurrency?: number;
+  /** Time after a value's arrival past which it fails with `Expired` instead of being retried, in ms. Default 30000. */
+  recordTtlMs?: number;
+  retry?: RetryOptions;
+  /** Bound on one request, in ms. Default 10000. */
+  requestTimeoutMs?: number;
+  scheduler?: SchedulerLike;
+}
+
+/**
+ * Sends each batch with PutRecords and emits one outcome per record: the last stage, usable alone.
+ * Entries that fail with a retryable code are sent again alone (never the whole batch) after a
+ * full-jitter backoff, until `recordTtlMs`. Unlike the producer, it does not re-route retries.
+ *
+ * @example
+ * ```ts
+ * import { encodeRecords, routeToShards, collectBatches, putBatches } from 'rxjs-kinesis';
+ * events$.pipe(encodeRecords(toRecord), routeToShards(map), collectBatches(), putBatches({ client, streamName: 'events' }));
+ * ```
+ */
+export function putBatches<T>(
+  options: PutBatchesOptions,
+): OperatorFunction<Batch<RoutedRecord<T>> | PutFailure<T>, PutOutcome<T>> {
+  const { client, concurrency = 8, recordTtlMs = 30_000, requestTimeoutMs, scheduler = asyncScheduler } = options;
+  const stream = { streamName: options.streamName, streamARN: options.streamARN };
+  const { baseDelayMs = DEFAULT_RETRY.baseDelayMs, maxDelayMs = DEFAULT_RETRY.maxDelayMs, random = Math.random } = options.retry ?? {};
+  return (source) =>
+    new Observable<PutOutcome<T>>((subscriber) => {
+      const waiting: Batch<RoutedRecord<T>>[] = [];
+      const timers = new Set<Subscription>();
+      let active = 0;
+      let done = false;
+
+      const next = () => {
+        while (active < concurrency && waiting.length > 0) send(waiting.shift()!);
+        if (done && active === 0 && waiting.length === 0 && timers.size === 0) subscriber.complete();
+      };
+      const send = (batch: Batch<RoutedRecord<T>>) => {
+        active++;
+        putBatch(client, stream, batch, { requestTimeoutMs, scheduler }).then((result) => {
+          active--;
+          for (const { entry, shardId, sequenceNumber } of result.succeeded) {
+            subscriber.next({ ok: true, value: entry.value, shardId, sequenceNumber, attempts: entry.attempts });
+          }
+          for (const { entry, code, message } of result.failed) subscriber.next(failure(entry.value, code, message, false, entry.attempts));
+          if (result.retry.length > 0) retry(batch.shardId, result.retry.map((r) => r.entry), result.retry[0].code);
+          next();
+        });
+      };
+      const retry = (shardId: string, entries: RoutedRecord<T>[], code: string) => {
+        const delay = backoffDelay(entries[0].attempts, baseDelayMs, maxDelayMs, random);
+        const due = scheduler.now() + delay;
+        const live = entries.filter((e) => {
+          if (due - e.createdAt < recordTtlMs) return true;
+          subscriber.next(failure(e.value, 'Expired', `not accepted within recordTtlMs (${recordTtlMs} ms); last error ${code}`, true, e.attempts));
+          return false;
+        });
+        if (live.length === 0) return;
+        const timer = scheduler.schedule(() => {
+          timers.delete(timer);
+          waiting.push({ shardId, entries: live, bytes: live.reduce((n, e) => n + e.size, 0) });
+          next();
+        }, delay);
+        timers.add(timer);
+      };
+
+      const subscription = source.subscribe({
+        next: (item) => {
+          if ('ok' in item) subscriber.next(item);
+          else {
+            waiting.push(item);
+            next();
+          }
+        },
+        error: (err) => subscriber.error(err),
+        complete: () => {
+          done = true;
+          next();
+        },
+      });
+      return () => {
+        subscription.unsubscribe();
+        timers.forEach((t) => t.unsubscribe());
+      };
+    });
+}

@@ -1,0 +1,22 @@
+/** How failed entries wait before they are tried again. */
+export interface RetryOptions {
+  /** Cap of the first wait, in ms. Default 100. */
+  baseDelayMs?: number;
+  /** Largest wait, in ms. Default 5000. */
+  maxDelayMs?: number;
+  /** Source of randomness in [0, 1). Default `Math.random`; inject one to replay. */
+  random?: () => number;
+}
+
+export const DEFAULT_RETRY = { baseDelayMs: 100, maxDelayMs: 5000 } as const;
+
+/**
+ * Full-jitter exponential backoff: a uniform wait in [0, min(max, base * 2^(attempt-1))), so that
+ * producers throttled together do not come back together.
+ *
+ * @param attempt the attempt that failed, from 1
+ */
+export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: number, random: () => number): number {
+  const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(attempt - 1, 30));
+  return Math.floor(random() * cap);
+}

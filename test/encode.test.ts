@@ -1,0 +1,71 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { encodeRecord, isFailure } from '../src/encode.js';
+import { partitionKeyHash } from '../src/hash.js';
+import type { KinesisRecordInput } from '../src/types.js';
+
+const MiB = 1024 * 1024;
+const encode = (input: unknown, max = MiB) => encodeRecord('v', () => input as KinesisRecordInput, max, 0);
+const reject = (input: unknown, max = MiB) => {
+  const out = encode(input, max);
+  assert.ok(isFailure(out), 'expected a failed outcome');
+  assert.is(out.error.code, 'InvalidRecord');
+  assert.is(out.attempts, 0);
+  assert.is(out.value, 'v');
+  return out.error.message;
+};
+
+const valid = suite('encodeRecord: valid records');
+valid('a string is sent as UTF-8 and its size counts key + data bytes', () => {
+  const out = encode({ partitionKey: 'ké', data: 'héllo' });
+  assert.not.ok(isFailure(out));
+  if (isFailure(out)) return;
+  assert.equal([...out.data], [...new TextEncoder().encode('héllo')]);
+  assert.is(out.size, 3 + 6);
+  assert.is(out.hashKey, partitionKeyHash('ké'));
+});
+valid('bytes pass through untouched; an explicit hash key picks the hash', () => {
+  const data = new Uint8Array([1, 2, 3]);
+  const out = encode({ partitionKey: 'k', data, explicitHashKey: '255' });
+  if (isFailure(out)) return assert.unreachable(out.error.message);
+  assert.is(out.data, data);
+  assert.is(out.hashKey, '000000000000000000000000000000ff');
+});
+valid('a record exactly at maxRecordBytes passes', () => {
+  assert.not.ok(isFailure(encode({ partitionKey: 'k', data: new Uint8Array(99) }, 100)));
+});
+valid.run();
+
+const rules = suite('encodeRecord: each broken rule names itself and what was found');
+rules('empty partition key', () => {
+  assert.match(reject({ partitionKey: '', data: 'x' }), /partitionKey must be 1 to 256 characters; got 0 characters/);
+});
+rules('partition key over 256 characters', () => {
+  assert.match(reject({ partitionKey: 'k'.repeat(257), data: 'x' }), /got 257 characters/);
+});
+rules('partition key that is not a string', () => {
+  assert.match(reject({ partitionKey: 42, data: 'x' }), /partitionKey must be a string .* got number/);
+});
+rules('explicit hash key that is not decimal, negative, or too large', () => {
+  assert.match(reject({ partitionKey: 'k', data: 'x', explicitHashKey: 'abc' }), /explicitHashKey must be a decimal integer in 0..2\^128-1; got "abc"/);
+  assert.match(reject({ partitionKey: 'k', data: 'x', explicitHashKey: '-1' }), /got "-1"/);
+  const tooBig = (1n << 128n).toString();
+  assert.match(reject({ partitionKey: 'k', data: 'x', explicitHashKey: tooBig }), /explicitHashKey/);
+  assert.not.ok(isFailure(encode({ partitionKey: 'k', data: 'x', explicitHashKey: ((1n << 128n) - 1n).toString() })));
+});
+rules('data that is neither string nor bytes', () => {
+  assert.match(reject({ partitionKey: 'k', data: { a: 1 } }), /data must be a string or a Uint8Array; got an object \(Object\)/);
+  assert.match(reject({ partitionKey: 'k', data: 12 }), /got number/);
+  assert.match(reject({ partitionKey: 'k', data: undefined }), /got undefined/);
+});
+rules('record larger than maxRecordBytes names the sizes and the limit', () => {
+  assert.match(reject({ partitionKey: 'key', data: new Uint8Array(98) }, 100), /record is 101 bytes \(partition key 3 \+ data 98\); the limit is 100 bytes \(maxRecordBytes\)/);
+});
+rules('a record function that throws or returns nothing', () => {
+  const out = encodeRecord('v', () => {
+    throw new Error('boom');
+  }, MiB, 0);
+  assert.ok(isFailure(out) && /threw: boom/.test(out.error.message));
+  assert.match(reject(undefined), /must return \{ partitionKey, data \}; got undefined/);
+});
+rules.run();

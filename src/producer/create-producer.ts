@@ -51,6 +51,7 @@ export function createProducer(options: ProducerOptions): Producer {
           const broken = engine.streamError;
           if (broken === undefined && !done) return;
           active = false;
+          if (done) engine.endDrain();
           if (broken !== undefined) subscriber.error(broken);
           else if (upstream !== undefined) subscriber.error(upstream.error);
           else subscriber.complete();
@@ -66,7 +67,7 @@ export function createProducer(options: ProducerOptions): Producer {
         engine.sinks.add(sink);
         const finish = () => {
           done = true;
-          engine.flush();
+          engine.beginDrain();
           settleIfDone();
         };
         const subscription = source.subscribe({
@@ -89,6 +90,7 @@ export function createProducer(options: ProducerOptions): Producer {
           complete: finish,
         });
         return () => {
+          if (active && done) engine.endDrain();
           active = false;
           subscription.unsubscribe();
           engine.sinks.delete(sink);
@@ -102,7 +104,7 @@ export function createProducer(options: ProducerOptions): Producer {
     close() {
       closed = true;
       closing ??= (async () => {
-        engine.flush();
+        engine.beginDrain();
         await engine.whenIdle();
         engine.dispose();
       })();

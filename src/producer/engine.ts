@@ -38,6 +38,9 @@ export function createEngine<T>(o: ResolvedOptions) {
   const sinks = new Set<OutcomeSink<T>>();
   const idle: (() => void)[] = [];
   let streamError: KinesisStreamError | undefined;
+  /** Pipelines that completed with records still held, plus one while closing: batches then go out without lingering. */
+  let draining = 0;
+  let flushTimer: Subscription | undefined;
 
   const batcher = createBatcher<HeldRecord<T>>(o.batch, (batch) => {
     queue.push(batch);
@@ -71,8 +74,18 @@ export function createEngine<T>(o: ResolvedOptions) {
   function route(record: HeldRecord<T>): void {
     if (streamError !== undefined) return fail(record, streamError.code, streamError.message, false);
     const map = shardMap.current();
-    if (map !== undefined && routeRecord(record, map)) batcher.add(record);
-    else shardMap.wait(record as EncodedRecord<unknown>);
+    if (map !== undefined && routeRecord(record, map)) {
+      batcher.add(record);
+      if (draining > 0) flushSoon();
+    } else shardMap.wait(record as EncodedRecord<unknown>);
+  }
+
+  /** Seals part-filled batches once the records routed in this turn are in. */
+  function flushSoon(): void {
+    flushTimer ??= scheduler.schedule(() => {
+      flushTimer = undefined;
+      batcher.flush();
+    });
   }
 
   function pump(): void {
@@ -178,12 +191,20 @@ export function createEngine<T>(o: ResolvedOptions) {
       held.bytes += r.size;
       route(r);
     },
-    flush: () => batcher.flush(),
+    /** Stops lingering until `endDrain`: for a completed pipeline's records or a closing producer. */
+    beginDrain(): void {
+      draining++;
+      batcher.flush();
+    },
+    endDrain(): void {
+      draining--;
+    },
     /** Resolves when no record is held. */
     whenIdle: () => (held.records === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
     dispose(): void {
       batcher.dispose();
       shardMap.dispose();
+      flushTimer?.unsubscribe();
       retries.forEach((g) => g.timer.unsubscribe());
       signals.complete();
     },

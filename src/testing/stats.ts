@@ -1,0 +1,75 @@
+import { STATS_WINDOW_MS } from './constants.js';
+import { createSlidingWindowMax, type SlidingWindowMax } from './slidingWindow.js';
+import type { FaultStats, LocalKinesisStats, ShardStats } from './types.js';
+
+interface ShardCounters extends Omit<ShardStats, 'maxWindowRecords' | 'maxWindowBytes'> {
+  window: SlidingWindowMax;
+}
+
+export interface StatsRecorder {
+  request(operation: string, bodyBytes: number): void;
+  /** Records accepted on one shard by one request, all at the same instant `now` (ms). */
+  accepted(streamName: string, shardId: string, records: number, bytes: number, now: number): void;
+  throttled(streamName: string, shardId: string, records: number): void;
+  internalFailure(streamName: string, shardId: string): void;
+  fault(kind: keyof FaultStats): void;
+  snapshot(): LocalKinesisStats;
+  reset(): void;
+}
+
+const noFaults = (): FaultStats => ({ internalFailures: 0, throttledRequests: 0, http500: 0, http503: 0, resets: 0, hangs: 0 });
+
+export function createStats(): StatsRecorder {
+  let shards = new Map<string, ShardCounters>();
+  let requests = 0;
+  let largestRequestBytes = 0;
+  let operations: Record<string, number> = {};
+  let faults = noFaults();
+
+  function shard(streamName: string, shardId: string): ShardCounters {
+    const key = `${streamName}/${shardId}`;
+    let counters = shards.get(key);
+    if (!counters) {
+      counters = { streamName, shardId, acceptedRecords: 0, acceptedBytes: 0, throttledRecords: 0, internalFailures: 0, window: createSlidingWindowMax(STATS_WINDOW_MS) };
+      shards.set(key, counters);
+    }
+    return counters;
+  }
+
+  return {
+    request(operation, bodyBytes) {
+      requests++;
+      if (bodyBytes > largestRequestBytes) largestRequestBytes = bodyBytes;
+      operations[operation] = (operations[operation] ?? 0) + 1;
+    },
+    accepted(streamName, shardId, records, bytes, now) {
+      const counters = shard(streamName, shardId);
+      counters.acceptedRecords += records;
+      counters.acceptedBytes += bytes;
+      counters.window.add(now, records, bytes);
+    },
+    throttled(streamName, shardId, records) {
+      shard(streamName, shardId).throttledRecords += records;
+    },
+    internalFailure(streamName, shardId) {
+      shard(streamName, shardId).internalFailures++;
+      faults.internalFailures++;
+    },
+    fault(kind) {
+      faults[kind]++;
+    },
+    snapshot() {
+      const list = [...shards.values()]
+        .map(({ window, ...counters }) => ({ ...counters, maxWindowRecords: window.maxRecords, maxWindowBytes: window.maxBytes }))
+        .sort((a, b) => a.streamName.localeCompare(b.streamName) || a.shardId.localeCompare(b.shardId));
+      return { shards: list, requests, largestRequestBytes, operations: { ...operations }, faults: { ...faults } };
+    },
+    reset() {
+      shards = new Map();
+      requests = 0;
+      largestRequestBytes = 0;
+      operations = {};
+      faults = noFaults();
+    },
+  };
+}

@@ -60,7 +60,8 @@ export function createUpstream(port: number): Upstream {
     async call<T>(operation: string, input: object) {
       const response = await send({ ...OWN_HEADERS, 'x-amz-target': TARGET_PREFIX + operation }, Buffer.from(JSON.stringify(input)));
       if (response.status !== 200) throw new UpstreamError(response);
-      return JSON.parse(response.body.toString('utf8')) as T;
+      // Some operations (CreateStream, SplitShard, ...) answer 200 with an empty body.
+      return (response.body.length > 0 ? JSON.parse(response.body.toString('utf8')) : {}) as T;
     },
     proxy(req, body, res) {
       open(forwardable(req.headers), body, (upstream) => {

@@ -50,9 +50,9 @@ op('passes failures through at once', () =>
 );
 op('empty completes, never stays silent, error flushes then errors', () =>
   marbles(({ cold, expectObservable }, scheduler) => {
-    expectObservable(cold('|').pipe(collectBatches({ scheduler }))).toBe('|');
+    expectObservable(cold<BatchEntry>('|').pipe(collectBatches({ scheduler }))).toBe('|');
     expectObservable(NEVER.pipe(collectBatches({ scheduler }))).toBe('');
-    expectObservable(cold('#').pipe(collectBatches({ scheduler }))).toBe('#');
+    expectObservable(cold<BatchEntry>('#').pipe(collectBatches({ scheduler }))).toBe('#');
   }),
 );
 op('early unsubscribe cancels the linger timer and does not break unsubscription chains', () => {

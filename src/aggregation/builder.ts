@@ -1,25 +1,7 @@
+import { addRecord, createBuilderState, encodeState, resetState } from './builder-state';
 import { defaultMd5 } from './checksum';
-import {
-  AGGREGATE_MAGIC,
-  AGGREGATE_MAGIC_BYTES,
-  AGGREGATE_OVERHEAD_BYTES,
-  TAG_DATA,
-  TAG_EXPLICIT_HASH_KEY_INDEX,
-  TAG_EXPLICIT_HASH_KEY_TABLE,
-  TAG_PARTITION_KEY_INDEX,
-  TAG_PARTITION_KEY_TABLE,
-  TAG_RECORDS,
-} from './format';
 import { type AggregateBuilderOptions, DEFAULT_AGGREGATION, checkLimit } from './limits';
-import { createKeyTable } from './key-table';
 import type { AggregationInput } from './types';
-import { utf8Length } from './utf8';
-import { delimitedSize, varintSize, writeVarint } from './varint';
-
-// Every tag we write is one byte (field numbers below 16).
-const TAG_BYTES = 1;
-// Marks a record without an explicit hash key in the per-record index array.
-const NO_KEY = -1;
 
 /**
  * Fills one KPL aggregate record by record. Returned by {@link createAggregateBuilder}.
@@ -65,97 +47,20 @@ export interface AggregateBuilder {
 export function createAggregateBuilder(
   options: AggregateBuilderOptions = DEFAULT_AGGREGATION,
 ): AggregateBuilder {
-  const maxBytes = checkLimit('maxBytes', options.maxBytes);
-  const maxCount = checkLimit('maxCount', options.maxCount);
-  const md5 = options.md5 ?? defaultMd5;
-  const partitionKeys = createKeyTable();
-  const hashKeys = createKeyTable();
-  // Parallel arrays rather than one object per record: nothing to allocate on the hot path.
-  const keyIndexes: number[] = [];
-  const hashKeyIndexes: number[] = [];
-  const payloads: Uint8Array[] = [];
-  let size = AGGREGATE_OVERHEAD_BYTES;
-
-  function recordBodySize(keyIndex: number, hashKeyIndex: number, dataLength: number): number {
-    const hashKeyField = hashKeyIndex === NO_KEY ? 0 : TAG_BYTES + varintSize(hashKeyIndex);
-    return TAG_BYTES + varintSize(keyIndex) + hashKeyField + delimitedSize(dataLength);
-  }
-
-  function tryAdd(record: AggregationInput): boolean {
-    const { partitionKey, explicitHashKey, data } = record;
-    // Table lookups only peek: nothing changes until the record is known to fit.
-    const keyIndex = partitionKeys.indexOf(partitionKey);
-    const keyIsNew = keyIndex === partitionKeys.count;
-    const keyBytes = keyIsNew ? utf8Length(partitionKey) : 0;
-    let grows = keyIsNew ? delimitedSize(keyBytes) : 0;
-    let hashKeyIndex = NO_KEY;
-    let hashKeyIsNew = false;
-    let hashKeyBytes = 0;
-    if (explicitHashKey !== undefined) {
-      hashKeyIndex = hashKeys.indexOf(explicitHashKey);
-      hashKeyIsNew = hashKeyIndex === hashKeys.count;
-      if (hashKeyIsNew) {
-        hashKeyBytes = utf8Length(explicitHashKey);
-        grows += delimitedSize(hashKeyBytes);
-      }
-    }
-    grows += delimitedSize(recordBodySize(keyIndex, hashKeyIndex, data.length));
-    const count = payloads.length;
-    if (count > 0 && (count >= maxCount || size + grows > maxBytes)) return false;
-    if (keyIsNew) partitionKeys.add(partitionKey, keyBytes);
-    if (hashKeyIsNew) hashKeys.add(explicitHashKey as string, hashKeyBytes);
-    keyIndexes.push(keyIndex);
-    hashKeyIndexes.push(hashKeyIndex);
-    payloads.push(data);
-    size += grows;
-    return true;
-  }
-
-  function build(): Uint8Array {
-    const out = new Uint8Array(size);
-    out.set(AGGREGATE_MAGIC, 0);
-    // Fields in number order, as protobuf encoders write them: tables first, then records.
-    let pos = partitionKeys.write(out, AGGREGATE_MAGIC_BYTES, TAG_PARTITION_KEY_TABLE);
-    pos = hashKeys.write(out, pos, TAG_EXPLICIT_HASH_KEY_TABLE);
-    for (let i = 0; i < payloads.length; i++) {
-      const data = payloads[i];
-      const keyIndex = keyIndexes[i];
-      const hashKeyIndex = hashKeyIndexes[i];
-      out[pos++] = TAG_RECORDS;
-      pos = writeVarint(out, pos, recordBodySize(keyIndex, hashKeyIndex, data.length));
-      out[pos++] = TAG_PARTITION_KEY_INDEX;
-      pos = writeVarint(out, pos, keyIndex);
-      if (hashKeyIndex !== NO_KEY) {
-        out[pos++] = TAG_EXPLICIT_HASH_KEY_INDEX;
-        pos = writeVarint(out, pos, hashKeyIndex);
-      }
-      out[pos++] = TAG_DATA;
-      pos = writeVarint(out, pos, data.length);
-      out.set(data, pos);
-      pos += data.length;
-    }
-    out.set(md5(out.subarray(AGGREGATE_MAGIC_BYTES, pos)), pos);
-    return out;
-  }
-
-  function reset(): void {
-    partitionKeys.clear();
-    hashKeys.clear();
-    keyIndexes.length = 0;
-    hashKeyIndexes.length = 0;
-    payloads.length = 0;
-    size = AGGREGATE_OVERHEAD_BYTES;
-  }
-
+  const state = createBuilderState(
+    checkLimit('maxBytes', options.maxBytes),
+    checkLimit('maxCount', options.maxCount),
+    options.md5 ?? defaultMd5,
+  );
   return {
-    tryAdd,
+    tryAdd: (record) => addRecord(state, record),
     get count() {
-      return payloads.length;
+      return state.count;
     },
     get size() {
-      return size;
+      return state.size;
     },
-    build,
-    reset,
+    build: () => encodeState(state),
+    reset: () => resetState(state),
   };
 }

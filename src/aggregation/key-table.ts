@@ -1,63 +1,91 @@
-import { writeUtf8 } from './utf8';
 import { writeVarint } from './varint';
 
 /**
  * One of the two string tables of an aggregate (partition keys, explicit hash keys): each distinct key is
- * stored once and records refer to it by index. Internal to the builder.
+ * stored once and records refer to it by index. Internal to the builder; plain data handled by the
+ * module-level functions below, so every builder shares one optimised copy of them.
+ *
+ * It remembers keys across aggregates (their UTF-8 bytes and map entry): the same keys come back
+ * aggregate after aggregate, so each is encoded once, not once per aggregate. Past `rememberedKeys` it
+ * forgets them all at the next `clearKeys`, so memory stays bounded when keys rarely repeat.
  */
 export interface KeyTable {
-  /** Distinct keys so far. */
-  readonly count: number;
-  /** Index of `key`, or `count` (the index it would get) when it is not in the table yet. */
-  indexOf(key: string): number;
-  /** Appends `key`, which is not in the table yet and is `byteLength` bytes long in UTF-8. */
-  add(key: string, byteLength: number): void;
-  /** Writes every key as a length-delimited field with `tag` at `pos`; returns the position after. */
-  write(out: Uint8Array, pos: number, tag: number): number;
-  clear(): void;
+  readonly slots: Map<string, KeySlot>;
+  /** Slots of the current aggregate, by index; entries past `count` are stale. */
+  readonly current: KeySlot[];
+  count: number;
+  /** Number of the current aggregate; a slot whose `generation` differs is not in it. */
+  generation: number;
+  readonly rememberedKeys: number;
 }
 
+/** What the table remembers about one key. */
+export interface KeySlot {
+  readonly bytes: Uint8Array;
+  generation: number;
+  index: number;
+}
+
+// Encodes a lone surrogate as U+FFFD, like every UTF-8 encoder on the web.
+const utf8 = new TextEncoder();
+const NOT_IN_TABLE = -1;
+
 /**
- * Creates an empty {@link KeyTable}. Keys stay strings until `write`, which encodes each one once,
- * straight into the aggregate: no intermediate `Uint8Array` per key.
+ * Creates an empty table.
  *
  * @example
  * ```ts
- * const table = createKeyTable();
- * table.indexOf('user-1'); // 0: the index it would get
- * table.add('user-1', 6);
- * table.indexOf('user-2'); // 1
+ * const table = createKeyTable(2_048);
+ * const slot = findKey(table, 'user-1');
+ * indexInTable(table, slot); // -1: not in this aggregate yet
+ * addKey(table, slot); // 0
  * ```
  */
-export function createKeyTable(): KeyTable {
-  const indexes = new Map<string, number>();
-  const keys: string[] = [];
-  const byteLengths: number[] = [];
+export function createKeyTable(rememberedKeys: number): KeyTable {
+  return { slots: new Map(), current: [], count: 0, generation: 0, rememberedKeys };
+}
 
-  return {
-    get count() {
-      return keys.length;
-    },
-    indexOf(key) {
-      return indexes.get(key) ?? keys.length;
-    },
-    add(key, byteLength) {
-      indexes.set(key, keys.length);
-      keys.push(key);
-      byteLengths.push(byteLength);
-    },
-    write(out, pos, tag) {
-      for (let i = 0; i < keys.length; i++) {
-        out[pos++] = tag;
-        pos = writeVarint(out, pos, byteLengths[i]);
-        pos = writeUtf8(keys[i], out, pos);
-      }
-      return pos;
-    },
-    clear() {
-      indexes.clear();
-      keys.length = 0;
-      byteLengths.length = 0;
-    },
-  };
+/** The slot of `key`, remembered or new; it is in the current aggregate only if `indexInTable` says so. */
+export function findKey(table: KeyTable, key: string): KeySlot {
+  let slot = table.slots.get(key);
+  if (slot === undefined) {
+    slot = { bytes: utf8.encode(key), generation: NOT_IN_TABLE, index: NOT_IN_TABLE };
+    table.slots.set(key, slot);
+  }
+  return slot;
+}
+
+/** Index of `slot` in the current aggregate, or -1. */
+export function indexInTable(table: KeyTable, slot: KeySlot): number {
+  return slot.generation === table.generation ? slot.index : NOT_IN_TABLE;
+}
+
+/** Appends `slot` (not in the current aggregate yet) and returns its index. */
+export function addKey(table: KeyTable, slot: KeySlot): number {
+  slot.generation = table.generation;
+  slot.index = table.count;
+  table.current[table.count] = slot;
+  return table.count++;
+}
+
+/** Writes every key as a length-delimited field with `tag` at `pos`; returns the position after. */
+export function writeKeys(table: KeyTable, out: Uint8Array, pos: number, tag: number): number {
+  for (let i = 0; i < table.count; i++) {
+    const { bytes } = table.current[i];
+    out[pos++] = tag;
+    pos = writeVarint(out, pos, bytes.length);
+    out.set(bytes, pos);
+    pos += bytes.length;
+  }
+  return pos;
+}
+
+/** Empties the table for the next aggregate. */
+export function clearKeys(table: KeyTable): void {
+  table.generation++;
+  table.count = 0;
+  if (table.slots.size > table.rememberedKeys) {
+    table.slots.clear();
+    table.current.length = 0;
+  }
 }

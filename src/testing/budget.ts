@@ -60,6 +60,8 @@ export function createBudgets(enabled: boolean): Budgets {
     },
     setCapacity(shardId, fraction, streamName) {
       if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`fraction must be within [0, 1], got ${fraction}`);
+      // A setting for every stream replaces earlier per-stream settings of that shard.
+      if (streamName === undefined) for (const key of fractions.keys()) if (splitKey(key)[1] === shardId) fractions.delete(key);
       fractions.set(`${streamName ?? ANY_STREAM}/${shardId}`, fraction);
       for (const [key, bucket] of buckets) {
         const [stream, shard] = splitKey(key);

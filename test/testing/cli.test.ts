@@ -1,0 +1,92 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { withTimeout } from './helpers.js';
+
+const ORIGIN = 'http://page.example';
+/** The signature kinesalite insists on being present (it never checks it). */
+const SIGNED = {
+  authorization: 'AWS4-HMAC-SHA256 Credential=local/20250101/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=00',
+  'x-amz-date': '20250101T000000Z',
+  'content-type': 'application/x-amz-json-1.1',
+};
+
+const test = suite('rxjs-kinesis-local command');
+let child: ChildProcess;
+let output = '';
+let endpoint: string;
+
+test.before(
+  withTimeout(20_000, async () => {
+    // Its own process group, so the test can signal the command and everything npx started for it.
+    child = spawn('npx', ['tsx', 'src/testing/cli.ts', '--port', '0', '--stream', 'demo:2'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    while (!/limits\s+on/.test(output)) {
+      if (child.exitCode !== null) throw new Error(`command exited early: ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    endpoint = /endpoint\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1];
+  }),
+);
+test.after(() => {
+  if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+});
+
+test('prints the endpoint, region and streams', () => {
+  assert.match(output, /region\s+us-east-1/);
+  assert.match(output, /stream\s+demo \(2 shards\)/);
+});
+
+test(
+  'answers a CORS preflight with the origin, method and headers the page asked for',
+  withTimeout(5000, async () => {
+    const res = await fetch(endpoint, {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-amz-target,authorization,x-amz-date' },
+    });
+    assert.is(res.status, 200);
+    assert.is(res.headers.get('access-control-allow-origin'), '*');
+    assert.match(res.headers.get('access-control-allow-methods') ?? '', 'POST');
+    assert.is(res.headers.get('access-control-allow-headers'), 'content-type,x-amz-target,authorization,x-amz-date');
+  }),
+);
+
+test(
+  'takes a PutRecords from another origin and exposes the request id; proxied calls carry CORS headers too',
+  withTimeout(5000, async () => {
+    const records = [{ PartitionKey: 'a', Data: Buffer.from('hello').toString('base64') }, { PartitionKey: 'b', Data: Buffer.from('world').toString('base64') }];
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers: { ...SIGNED, origin: ORIGIN, 'x-amz-target': 'Kinesis_20131202.PutRecords' },
+      body: JSON.stringify({ StreamName: 'demo', Records: records }),
+    });
+    assert.is(res.status, 200);
+    assert.is(res.headers.get('access-control-allow-origin'), '*');
+    assert.match(res.headers.get('access-control-expose-headers') ?? '', 'x-amzn-RequestId');
+    assert.ok(res.headers.get('x-amzn-requestid'));
+    const body = await res.json();
+    assert.is(body.FailedRecordCount, 0);
+    assert.ok(body.Records.every((r: { ShardId: string; SequenceNumber: string }) => r.ShardId.startsWith('shardId-') && /^\d+$/.test(r.SequenceNumber)));
+
+    const listed = await fetch(endpoint, { method: 'POST', headers: { ...SIGNED, origin: ORIGIN, 'x-amz-target': 'Kinesis_20131202.ListShards' }, body: JSON.stringify({ StreamName: 'demo' }) });
+    assert.is(listed.status, 200);
+    assert.is(listed.headers.get('access-control-allow-origin'), '*');
+    assert.is((await listed.json()).Shards.length, 2);
+  }),
+);
+
+test(
+  'stops cleanly on SIGTERM',
+  withTimeout(10_000, async () => {
+    // The output pipe closes once every process of the command (npx, tsx, node) is gone.
+    const closed = once(child.stdout!, 'close');
+    process.kill(-child.pid!, 'SIGTERM');
+    await closed;
+    // The command's own line, printed after both servers closed.
+    assert.match(output, 'stopped on SIGTERM');
+  }),
+);
+
+test.run();

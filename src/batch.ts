@@ -51,6 +51,8 @@ export interface Batcher<E extends BatchEntry> {
   flush(): void;
   /** Removes and returns every buffered entry without sealing (for failing them). */
   drain(): E[];
+  /** Removes and returns the first entry of the oldest buffer (for dropping it). */
+  shift(): E | undefined;
   /** Entries buffered, not yet sealed. */
   readonly size: number;
   /** Cancels the linger timers. */
@@ -117,6 +119,19 @@ export function createBatcher<E extends BatchEntry>(options: BatchOptions, seal:
       buffers.clear();
       size = 0;
       return all;
+    },
+    shift() {
+      for (const [shardId, buffer] of buffers) {
+        const entry = buffer.entries.shift()!;
+        buffer.bytes -= entry.size;
+        size--;
+        if (buffer.entries.length === 0) {
+          buffer.timer?.unsubscribe();
+          buffers.delete(shardId);
+        }
+        return entry;
+      }
+      return undefined;
     },
     get size() {
       return size;

@@ -15,7 +15,7 @@ const record = (v: number) => ({ partitionKey: `k${v}`, data: `value-${v}` });
 async function run(values: number[], onPut?: PutHandler, options: Partial<ProducerOptions> = {}) {
   const time = createVirtualTime();
   const { client, puts } = scriptedClient({ onPut });
-  const producer = createProducer({ client, streamName: 's', scheduler: time.scheduler, retry: { random: () => 0.5 }, ...options });
+  const producer = createProducer({ client, streamName: 's', scheduler: time.scheduler, retry: { random: () => 0.5 }, rateLimit: false, ...options });
   const outcomes: PutOutcome<number>[] = [];
   const signals: ProducerSignal[] = [];
   producer.signals$.subscribe((s) => signals.push(s));
@@ -52,7 +52,7 @@ basic('bad input gets a failed outcome and never breaks the stream', async () =>
   const r = await run([1, -1, 2], undefined);
   const time = createVirtualTime();
   const { client } = scriptedClient({});
-  const producer = createProducer({ client, streamName: 's', scheduler: time.scheduler });
+  const producer = createProducer({ client, streamName: 's', scheduler: time.scheduler, rateLimit: false });
   const outcomes: PutOutcome<number>[] = [];
   let completed = false;
   from([1, -1, 2])
@@ -158,7 +158,7 @@ const lifecycle = suite('producer: close and shared use');
 lifecycle('close() sends what is buffered, waits for every outcome, and later values fail with Closed', async () => {
   const time = createVirtualTime();
   const { client } = scriptedClient({});
-  const producer = createProducer({ client, streamName: 's', scheduler: time.scheduler, lingerMs: 10_000 });
+  const producer = createProducer({ client, streamName: 's', scheduler: time.scheduler, lingerMs: 10_000, rateLimit: false });
   const input = new Subject<number>();
   const outcomes: PutOutcome<number>[] = [];
   input.pipe(producer.put(record)).subscribe((o) => outcomes.push(o));
@@ -175,7 +175,7 @@ lifecycle('close() sends what is buffered, waits for every outcome, and later va
 lifecycle('two pipelines share one producer and each completes on its own', async () => {
   const time = createVirtualTime();
   const { client, puts } = scriptedClient({});
-  const producer = createProducer({ client, streamName: 's', scheduler: time.scheduler });
+  const producer = createProducer({ client, streamName: 's', scheduler: time.scheduler, rateLimit: false });
   const a: PutOutcome<number>[] = [];
   const b: PutOutcome<number>[] = [];
   let doneA = false;
@@ -189,7 +189,7 @@ lifecycle('two pipelines share one producer and each completes on its own', asyn
 lifecycle('an upstream error errors the output after the outcomes of what was already put', async () => {
   const time = createVirtualTime();
   const { client } = scriptedClient({});
-  const producer = createProducer({ client, streamName: 's', scheduler: time.scheduler });
+  const producer = createProducer({ client, streamName: 's', scheduler: time.scheduler, rateLimit: false });
   const input = new Subject<number>();
   const outcomes: PutOutcome<number>[] = [];
   let error: unknown;

@@ -1,7 +1,9 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { encodeRecord, isFailure, type RecordMapper } from '../encode.js';
+import { BufferOverflowError } from '../errors.js';
 import { failure, type PutOutcome } from '../types.js';
 import { createEngine, type OutcomeSink } from './engine.js';
+import type { Pressure } from './pressure.js';
 import { resolveOptions, type ProducerOptions } from './options.js';
 import type { ProducerSignal } from './signals.js';
 
@@ -16,6 +18,11 @@ export interface Producer {
   put<T>(record: RecordMapper<T>): OperatorFunction<T, PutOutcome<T>>;
   /** Everything the producer does, as it happens: batches sent, retries, throttles, shard-map refreshes. */
   readonly signals$: Observable<ProducerSignal>;
+  /**
+   * How full the producer is: emits the current level on subscribe, then on each change. Pause a
+   * pausable source on `'high'` and resume on `'ok'` to send without loss or unbounded memory.
+   */
+  readonly pressure$: Observable<Pressure>;
   /** Sends everything buffered, waits for every outcome, then releases timers. Later values fail with `Closed`. */
   close(): Promise<void>;
 }
@@ -46,6 +53,8 @@ export function createProducer(options: ProducerOptions): Producer {
         let done = false;
         let active = true;
         let upstream: { error: unknown } | undefined;
+        let subscription: { unsubscribe(): void } | undefined;
+        let stopInput = false;
         const settleIfDone = () => {
           if (!active || pending > 0) return;
           const broken = engine.streamError;
@@ -70,8 +79,23 @@ export function createProducer(options: ProducerOptions): Producer {
           engine.beginDrain();
           settleIfDone();
         };
-        const subscription = source.subscribe({
+        const overflow = (value: T, size: number) => {
+          const { records, bytes } = engine.held;
+          if (o.overflow === 'dropIncoming' || o.overflow === 'dropOldest') {
+            subscriber.next(failure(value, 'Dropped', `no room: the producer holds ${records} values, ${bytes} bytes (overflow: ${o.overflow})`, true, 0));
+            engine.signals.next({ type: 'dropped', count: 1, policy: o.overflow });
+            return;
+          }
+          const message = `buffer overflow: a value of ${size} bytes does not fit beside the ${records} values, ${bytes} bytes held (maxBufferedRecords ${o.maxBufferedRecords}, maxBufferedBytes ${o.maxBufferedBytes})`;
+          subscriber.next(failure(value, 'BufferOverflow', message, true, 0));
+          upstream = { error: new BufferOverflowError(message, records, bytes) };
+          stopInput = true;
+          subscription?.unsubscribe();
+          finish();
+        };
+        subscription = source.subscribe({
           next(value) {
+            if (stopInput) return;
             if (closed) return subscriber.next(failure(value, 'Closed', 'the producer was closed', false, 0));
             const broken = engine.streamError;
             if (broken !== undefined) {
@@ -80,6 +104,7 @@ export function createProducer(options: ProducerOptions): Producer {
             }
             const record = encodeRecord(value, mapper, o.maxRecordBytes, o.scheduler.now());
             if (isFailure(record)) return subscriber.next(record);
+            if (!engine.makeRoom(record.size)) return overflow(value, record.size);
             pending++;
             engine.accept(record, sink);
           },
@@ -87,12 +112,15 @@ export function createProducer(options: ProducerOptions): Producer {
             upstream = { error };
             finish();
           },
-          complete: finish,
+          complete: () => {
+            if (!stopInput) finish();
+          },
         });
+        if (stopInput) subscription.unsubscribe();
         return () => {
           if (active && done) engine.endDrain();
           active = false;
-          subscription.unsubscribe();
+          subscription?.unsubscribe();
           engine.sinks.delete(sink);
         };
       });
@@ -101,6 +129,7 @@ export function createProducer(options: ProducerOptions): Producer {
   return {
     put,
     signals$: engine.signals.asObservable(),
+    pressure$: engine.pressure.pressure$,
     close() {
       closed = true;
       closing ??= (async () => {

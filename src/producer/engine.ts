@@ -2,12 +2,14 @@ import { Subject, type Subscription } from 'rxjs';
 import { createBatcher, type Batch } from '../batch.js';
 import type { EncodedRecord } from '../encode.js';
 import { KinesisStreamError } from '../errors.js';
+import { createShardLimiters } from '../limit/shard-limiters.js';
 import { putBatch, type BatchResult } from '../put.js';
 import { backoffDelay } from '../retry/backoff.js';
 import { routeRecord, type RoutedRecord } from '../route.js';
 import { failure, type PutOutcome } from '../types.js';
-import { createShardMapHolder } from './shard-map-holder.js';
 import type { ResolvedOptions } from './options.js';
+import { createPressure } from './pressure.js';
+import { createShardMapHolder } from './shard-map-holder.js';
 import type { ProducerSignal } from './signals.js';
 
 /** Where a held record's outcome goes: the pipeline that put it. */
@@ -22,22 +24,31 @@ export interface HeldRecord<T> extends RoutedRecord<T> {
   sink: OutcomeSink<T>;
 }
 
+type HeldBatch<T> = Batch<HeldRecord<T>>;
+
+const THROTTLE_CODE = 'ProvisionedThroughputExceededException';
+
 /**
- * The producer's shared core: routes held records into per-shard batches, sends them within the
- * concurrency limits, decides each record's outcome, and retries the failed entries alone.
+ * The producer's shared core: routes held records into per-shard batches, passes them through each
+ * shard's limiter within the concurrency limits, decides each record's outcome, and retries the
+ * failed entries alone. Bounds what it holds and reports how full it is.
  */
 export function createEngine<T>(o: ResolvedOptions) {
   const { scheduler } = o;
   const signals = new Subject<ProducerSignal>();
   const emit = (signal: ProducerSignal) => signals.next(signal);
-  const held = { records: 0, bytes: 0 };
-  const queue: Batch<HeldRecord<T>>[] = [];
-  const inFlightByShard = new Map<string, number>();
-  let inFlight = 0;
+  const held = { records: 0, bytes: 0, inFlight: 0 };
+  const pressure = createPressure(o);
+  const limiters = o.rateLimit === false ? undefined : createShardLimiters({ budget: o.shardBudget, rateLimit: o.rateLimit, adaptive: o.adaptiveRate, scheduler });
+  const queue: HeldBatch<T>[] = [];
+  /** Requests in flight or waiting for their shard's limiter, per shard and in all. */
+  const busyByShard = new Map<string, number>();
+  let busy = 0;
   const retries = new Set<{ timer: Subscription; entries: HeldRecord<T>[] }>();
   const sinks = new Set<OutcomeSink<T>>();
   const idle: (() => void)[] = [];
   let streamError: KinesisStreamError | undefined;
+  let disposed = false;
   /** Pipelines that completed with records still held, plus one while closing: batches then go out without lingering. */
   let draining = 0;
   let flushTimer: Subscription | undefined;
@@ -52,9 +63,12 @@ export function createEngine<T>(o: ResolvedOptions) {
     breakStream,
   });
 
+  const updatePressure = (full = false) => pressure.update(held.records, held.bytes, held.inFlight, full);
+
   function decide(record: HeldRecord<T>, outcome: PutOutcome<T>): void {
     held.records--;
     held.bytes -= record.size;
+    updatePressure();
     record.sink.deliver(outcome);
     if (held.records === 0) idle.splice(0).forEach((resolve) => resolve());
   }
@@ -88,36 +102,69 @@ export function createEngine<T>(o: ResolvedOptions) {
     });
   }
 
+  /** Sends queued batches, oldest first, as far as the concurrency limits allow. */
   function pump(): void {
-    for (let i = 0; i < queue.length && inFlight < o.maxConcurrentRequests; i++) {
+    for (let i = 0; i < queue.length && busy < o.maxConcurrentRequests; i++) {
       const batch = queue[i];
-      const shardInFlight = inFlightByShard.get(batch.shardId) ?? 0;
-      if (shardInFlight >= o.maxInFlightPerShard) continue;
-      queue.splice(i--, 1);
-      send(batch, shardInFlight);
+      const shardBusy = busyByShard.get(batch.shardId) ?? 0;
+      if (shardBusy >= o.maxInFlightPerShard) continue;
+      const next = limiters ? takeWithinLimit(batch) : batch;
+      if (next === batch) queue.splice(i--, 1);
+      busy++;
+      busyByShard.set(batch.shardId, shardBusy + 1);
+      if (limiters === undefined) send(next);
+      else {
+        const weight = limiters.weightOf(next.entries.length, next.bytes);
+        if (limiters.wouldWait(next.shardId, weight)) {
+          emit({ type: 'throttled', shardId: next.shardId, source: 'local', count: next.entries.length, rate: limiters.rate(next.shardId) });
+        }
+        limiters.acquire(next.shardId, weight).then(() => send(next), () => release(next));
+      }
     }
   }
 
-  function send(batch: Batch<HeldRecord<T>>, shardInFlight: number): void {
+  /** The batch, or the front part of it that the shard's bucket can grant at once (the rest stays queued). */
+  function takeWithinLimit(batch: HeldBatch<T>): HeldBatch<T> {
+    const max = limiters!.maxWeight(batch.shardId);
+    if (limiters!.weightOf(batch.entries.length, batch.bytes) <= max) return batch;
+    let count = 0;
+    let bytes = 0;
+    while (count < batch.entries.length && limiters!.weightOf(count + 1, bytes + batch.entries[count].size) <= max) bytes += batch.entries[count++].size;
+    count = Math.max(count, 1);
+    const entries = batch.entries.splice(0, count);
+    const taken = entries.reduce((n, r) => n + r.size, 0);
+    batch.bytes -= taken;
+    return { shardId: batch.shardId, entries, bytes: taken };
+  }
+
+  function release(batch: HeldBatch<T>): void {
+    busy--;
+    busyByShard.set(batch.shardId, (busyByShard.get(batch.shardId) ?? 1) - 1);
+  }
+
+  function send(batch: HeldBatch<T>): void {
+    if (disposed) return;
     const now = scheduler.now();
-    const live = batch.entries.filter((r) => now - r.createdAt < o.recordTtlMs);
-    if (live.length < batch.entries.length) {
-      expire(batch.entries.filter((r) => now - r.createdAt >= o.recordTtlMs), 'none (waited in buffer)', batch.shardId);
-      if (live.length === 0) return;
+    if (batch.entries.some((r) => now - r.createdAt >= o.recordTtlMs)) {
+      expire(batch.entries.filter((r) => now - r.createdAt >= o.recordTtlMs), 'none (waited in the producer)', batch.shardId);
+      const live = batch.entries.filter((r) => now - r.createdAt < o.recordTtlMs);
+      if (live.length === 0) {
+        release(batch);
+        return pump();
+      }
       batch = { shardId: batch.shardId, entries: live, bytes: live.reduce((n, r) => n + r.size, 0) };
     }
-    inFlight++;
-    inFlightByShard.set(batch.shardId, shardInFlight + 1);
+    held.inFlight += batch.entries.length;
     const sent = batch;
     putBatch(o.client, o.stream, sent, { requestTimeoutMs: o.requestTimeoutMs, scheduler }).then((result) => {
-      inFlight--;
-      inFlightByShard.set(sent.shardId, (inFlightByShard.get(sent.shardId) ?? 1) - 1);
+      release(sent);
+      held.inFlight -= sent.entries.length;
       settle(sent, result, scheduler.now() - now);
       pump();
     });
   }
 
-  function settle(batch: Batch<HeldRecord<T>>, result: BatchResult<HeldRecord<T>>, durationMs: number): void {
+  function settle(batch: HeldBatch<T>, result: BatchResult<HeldRecord<T>>, durationMs: number): void {
     let unpredicted = false;
     for (const { entry, shardId, sequenceNumber } of result.succeeded) {
       if (shardId !== entry.shardId) unpredicted = true;
@@ -125,6 +172,11 @@ export function createEngine<T>(o: ResolvedOptions) {
     }
     if (result.requestError?.kind === 'stream') breakStream(result.requestError.code, result.requestError.message);
     for (const { entry, code, message } of result.failed) fail(entry, code, message, false);
+    const throttled = result.retry.filter((r) => r.code === THROTTLE_CODE).length;
+    if (limiters !== undefined && throttled > 0) {
+      const rate = limiters.throttled(batch.shardId);
+      emit({ type: 'throttled', shardId: batch.shardId, source: 'service', count: throttled, rate });
+    } else if (limiters !== undefined && result.succeeded.length > 0) limiters.succeeded(batch.shardId);
     if (result.retry.length > 0) scheduleRetry(batch.shardId, result.retry.map((r) => r.entry), result.retry[0].code);
     emit({
       type: 'batchSent',
@@ -144,9 +196,8 @@ export function createEngine<T>(o: ResolvedOptions) {
     const attempt = records.reduce((n, r) => Math.max(n, r.attempts), 1);
     const delayMs = backoffDelay(attempt, o.retry.baseDelayMs, o.retry.maxDelayMs, o.retry.random);
     const due = scheduler.now() + delayMs;
-    const expired = records.filter((r) => due - r.createdAt >= o.recordTtlMs);
-    const later = expired.length === 0 ? records : records.filter((r) => due - r.createdAt < o.recordTtlMs);
-    expire(expired, code, shardId);
+    const later = records.filter((r) => due - r.createdAt < o.recordTtlMs);
+    if (later.length < records.length) expire(records.filter((r) => due - r.createdAt >= o.recordTtlMs), code, shardId);
     if (later.length === 0) return;
     const group = { timer: undefined as unknown as Subscription, entries: later };
     group.timer = scheduler.schedule(() => {
@@ -155,6 +206,28 @@ export function createEngine<T>(o: ResolvedOptions) {
     }, delayMs);
     retries.add(group);
     emit({ type: 'retryScheduled', shardId, attempt, delayMs, errorCode: code, count: later.length });
+  }
+
+  /** Removes the oldest record that is not in flight: from sealed batches, then buffers, retries, the map wait. */
+  function takeOldest(): HeldRecord<T> | undefined {
+    while (queue.length > 0 && queue[0].entries.length === 0) queue.shift();
+    const sealed = queue[0];
+    if (sealed !== undefined) {
+      const r = sealed.entries.shift()!;
+      sealed.bytes -= r.size;
+      return r;
+    }
+    const buffered = batcher.shift();
+    if (buffered !== undefined) return buffered;
+    for (const group of retries) {
+      const r = group.entries.shift();
+      if (group.entries.length === 0) {
+        group.timer.unsubscribe();
+        retries.delete(group);
+      }
+      if (r !== undefined) return r;
+    }
+    return shardMap.shift() as HeldRecord<T> | undefined;
   }
 
   /** The stream cannot be written: fail everything held (in-flight requests settle on their own). */
@@ -173,15 +246,33 @@ export function createEngine<T>(o: ResolvedOptions) {
     sinks.forEach((sink) => sink.check());
   }
 
+  const fits = (size: number) => held.records + 1 <= o.maxBufferedRecords && held.bytes + size <= o.maxBufferedBytes;
+
   return {
     signals,
+    pressure,
     held,
     sinks,
     get streamError() {
       return streamError;
     },
-    get inFlight() {
-      return inFlight;
+    /**
+     * Makes room for a record of `size` bytes under the buffer limits, dropping the oldest waiting
+     * records when the policy is `'dropOldest'`. False when it does not fit.
+     */
+    makeRoom(size: number): boolean {
+      if (fits(size)) return true;
+      let dropped = 0;
+      if (o.overflow === 'dropOldest') {
+        for (let r = takeOldest(); r !== undefined; r = fits(size) ? undefined : takeOldest()) {
+          fail(r, 'Dropped', 'dropped to make room for newer values (overflow: dropOldest)', true);
+          dropped++;
+        }
+        if (dropped > 0) emit({ type: 'dropped', count: dropped, policy: 'dropOldest' });
+      }
+      if (fits(size)) return true;
+      updatePressure(true);
+      return false;
     },
     /** Takes a freshly encoded record from a pipeline. */
     accept(record: EncodedRecord<T>, sink: OutcomeSink<T>): void {
@@ -189,6 +280,7 @@ export function createEngine<T>(o: ResolvedOptions) {
       r.sink = sink;
       held.records++;
       held.bytes += r.size;
+      updatePressure();
       route(r);
     },
     /** Stops lingering until `endDrain`: for a completed pipeline's records or a closing producer. */
@@ -202,10 +294,13 @@ export function createEngine<T>(o: ResolvedOptions) {
     /** Resolves when no record is held. */
     whenIdle: () => (held.records === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
     dispose(): void {
+      disposed = true;
       batcher.dispose();
       shardMap.dispose();
       flushTimer?.unsubscribe();
       retries.forEach((g) => g.timer.unsubscribe());
+      limiters?.dispose();
+      pressure.complete();
       signals.complete();
     },
   };

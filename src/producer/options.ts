@@ -4,6 +4,12 @@ import { resolveBatchOptions } from '../batch.js';
 import { resolveMaxRecordBytes } from '../encode.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../put.js';
 import { DEFAULT_RETRY, type RetryOptions } from '../retry/backoff.js';
+import { DEFAULT_ADAPTIVE_RATE, type AdaptiveRateOptions } from '../limit/adaptive-rate.js';
+import { DEFAULT_SHARD_BUDGET, type ShardBudget } from '../limit/shard-limiters.js';
+import { MiB } from '../limits.js';
+
+/** What to do with a value that arrives when the producer holds `maxBufferedRecords` or `maxBufferedBytes`. */
+export type OverflowPolicy = 'fail' | 'dropOldest' | 'dropIncoming';
 
 /** Options of {@link createProducer}. Sizes are bytes, times are milliseconds. */
 export interface ProducerOptions {
@@ -31,9 +37,30 @@ export interface ProducerOptions {
   maxInFlightPerShard?: number;
   /** PutRecords requests in flight in all. Default 64. */
   maxConcurrentRequests?: number;
+  /** Each shard's write budget. Default the service's: 1000 records/s and 1 MiB/s. */
+  shardBudget?: ShardBudget;
+  /** Percentage of the shard budget to use, 1..100; `false` turns the per-shard limiter off. Default 100. */
+  rateLimit?: number | false;
+  /** Lower a shard's rate on service throttles and raise it back on success (AIMD); `false` keeps it fixed. Default on. */
+  adaptiveRate?: AdaptiveRateOptions | false;
+  /** Values held at once (buffered, waiting to retry, in flight). Default 500000. */
+  maxBufferedRecords?: number;
+  /** Bytes (partition keys + data) held at once. Default 128 MiB. */
+  maxBufferedBytes?: number;
+  /** When a value does not fit: `'fail'` the pipeline, drop the oldest waiting value, or drop the new one. Default `'fail'`. */
+  overflow?: OverflowPolicy;
+  /** `pressure$` turns `'high'` at this fraction of either maximum. Default 0.8. */
+  highWatermark?: number;
+  /** `pressure$` turns back to `'ok'` below this fraction of both maximums. Default 0.5. */
+  lowWatermark?: number;
   /** Clock and timers (linger, backoff, timeouts). Default `asyncScheduler`; tests pass a virtual one. */
   scheduler?: SchedulerLike;
 }
+
+export const DEFAULT_MAX_BUFFERED_RECORDS = 500_000;
+export const DEFAULT_MAX_BUFFERED_BYTES = 128 * MiB;
+export const DEFAULT_HIGH_WATERMARK = 0.8;
+export const DEFAULT_LOW_WATERMARK = 0.5;
 
 export const DEFAULT_RECORD_TTL_MS = 30_000;
 export const DEFAULT_MAX_IN_FLIGHT_PER_SHARD = 2;
@@ -62,7 +89,23 @@ export function resolveOptions(options: ProducerOptions) {
     maxDelayMs: options.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
     random: options.retry?.random ?? Math.random,
   };
+  const { rateLimit = 100, overflow = 'fail' } = options;
+  if (rateLimit !== false && !(rateLimit > 0 && rateLimit <= 100)) throw new RangeError(`rateLimit must be in (0, 100] or false; got ${rateLimit}`);
+  if (!['fail', 'dropOldest', 'dropIncoming'].includes(overflow)) throw new RangeError(`overflow must be 'fail', 'dropOldest' or 'dropIncoming'; got ${overflow}`);
+  const highWatermark = options.highWatermark ?? DEFAULT_HIGH_WATERMARK;
+  const lowWatermark = options.lowWatermark ?? DEFAULT_LOW_WATERMARK;
+  if (!(lowWatermark >= 0 && lowWatermark <= highWatermark && highWatermark <= 1)) {
+    throw new RangeError(`watermarks must satisfy 0 <= lowWatermark <= highWatermark <= 1; got ${lowWatermark} and ${highWatermark}`);
+  }
   return {
+    shardBudget: { ...DEFAULT_SHARD_BUDGET, ...options.shardBudget },
+    rateLimit,
+    adaptiveRate: options.adaptiveRate === false ? (false as const) : { ...DEFAULT_ADAPTIVE_RATE, ...options.adaptiveRate },
+    maxBufferedRecords: positiveInteger('maxBufferedRecords', options.maxBufferedRecords ?? DEFAULT_MAX_BUFFERED_RECORDS),
+    maxBufferedBytes: positiveInteger('maxBufferedBytes', options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES),
+    overflow,
+    highWatermark,
+    lowWatermark,
     client: options.client,
     stream: { streamName: options.streamName, streamARN: options.streamARN },
     scheduler,

@@ -101,6 +101,7 @@ export function createShardMapHolder(o: ResolvedOptions, emit: (s: ProducerSigna
       else refresh('no open shard holds a hash key');
     },
     drain: () => waiting.splice(0),
+    shift: () => waiting.shift(),
     dispose(): void {
       timer?.unsubscribe();
       timer = undefined;

@@ -41,7 +41,8 @@ e2e('20,000 values of 1 B to 100 KiB into 4 shards: each read back exactly once 
   const client = local.client();
   const requests = recordPutRequests(client);
   const values = randomValues(20_000, 7);
-  const producer = createProducer({ client, streamName: 'e2e' });
+  // A synchronous source of ~180 MB: room for all of it, and no per-shard limiter (the front keeps no limits here).
+  const producer = createProducer({ client, streamName: 'e2e', rateLimit: false, maxBufferedBytes: 1024 * MiB });
   const outcomes: PutOutcome<Value>[] = [];
   await new Promise<void>((resolve, reject) =>
     from(values)

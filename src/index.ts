@@ -14,3 +14,8 @@ export { partitionKeyHash, decimalToHashKey, hashKeyToDecimal, type HashKey } fr
 export { backoffDelay, type RetryOptions } from './retry/backoff.js';
 export { classifyCode, classifyError, type FailureKind, type ClassifiedError } from './retry/classify.js';
 export * from './limits.js';
+export { pullFrom, type PressureSource } from './pull-from.js';
+export type { Pressure, PressureLevel } from './producer/pressure.js';
+export type { OverflowPolicy } from './producer/options.js';
+export { createAdaptiveRate, type AdaptiveRate, type AdaptiveRateOptions } from './limit/adaptive-rate.js';
+export { createShardLimiters, type ShardBudget, type ShardLimiters } from './limit/shard-limiters.js';

@@ -8,10 +8,10 @@ import {
   TAG_PARTITION_KEY_INDEX,
   TAG_PARTITION_KEY_TABLE,
   TAG_RECORDS,
-} from './format';
-import { type KeySlot, type KeyTable, addKey, clearKeys, createKeyTable, findKey, indexInTable, writeKeys } from './key-table';
-import type { AggregationInput, Md5 } from './types';
-import { delimitedSize, varintSize, writeVarint } from './varint';
+} from './format.js';
+import { type KeySlot, type KeyTable, addKey, clearKeys, createKeyTable, findKey, indexInTable, writeKeys } from './key-table.js';
+import type { AggregationInput, Md5 } from './types.js';
+import { delimitedSize, varintSize, writeVarint } from './varint.js';
 
 /**
  * The builder's state as plain data, and the module-level functions that work on it: every builder

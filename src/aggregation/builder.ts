@@ -1,7 +1,7 @@
-import { addRecord, createBuilderState, encodeState, resetState } from './builder-state';
-import { defaultMd5 } from './checksum';
-import { type AggregateBuilderOptions, DEFAULT_AGGREGATION, checkLimit } from './limits';
-import type { AggregationInput } from './types';
+import { addRecord, createBuilderState, encodeState, resetState } from './builder-state.js';
+import { defaultMd5 } from './checksum.js';
+import { type AggregateBuilderOptions, DEFAULT_AGGREGATION, checkLimit } from './limits.js';
+import type { AggregationInput } from './types.js';
 
 /**
  * Fills one KPL aggregate record by record. Returned by {@link createAggregateBuilder}.

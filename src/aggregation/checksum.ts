@@ -1,5 +1,5 @@
 import { md5 } from 'js-md5';
-import type { Md5 } from './types';
+import type { Md5 } from './types.js';
 
 /**
  * The default MD5 of aggregates: js-md5's pure-JS `md5.array`. Its Node wrapper only reroutes the

@@ -1,8 +1,8 @@
-import { defaultMd5 } from './checksum';
-import { AGGREGATE_CHECKSUM_BYTES, AGGREGATE_MAGIC, AGGREGATE_MAGIC_BYTES, AGGREGATE_OVERHEAD_BYTES } from './format';
-import { AggregateFormatError } from './format-error';
-import type { AggregationInput, Md5 } from './types';
-import { WIRE_TYPE, type WireCursor, expectWireType, readDelimited, readTag, readUint, skipField } from './wire-reader';
+import { defaultMd5 } from './checksum.js';
+import { AGGREGATE_CHECKSUM_BYTES, AGGREGATE_MAGIC, AGGREGATE_MAGIC_BYTES, AGGREGATE_OVERHEAD_BYTES } from './format.js';
+import { AggregateFormatError } from './format-error.js';
+import type { AggregationInput, Md5 } from './types.js';
+import { WIRE_TYPE, type WireCursor, expectWireType, readDelimited, readTag, readUint, skipField } from './wire-reader.js';
 
 /** Options of {@link decodeAggregate}. */
 export interface DecodeAggregateOptions {

@@ -1,5 +1,5 @@
-import { createAggregateBuilder } from './builder';
-import type { AggregationInput, Md5 } from './types';
+import { createAggregateBuilder } from './builder.js';
+import type { AggregationInput, Md5 } from './types.js';
 
 const UNLIMITED = { maxBytes: Infinity, maxCount: Infinity };
 

@@ -1,4 +1,4 @@
-import { writeVarint } from './varint';
+import { writeVarint } from './varint.js';
 
 /**
  * One of the two string tables of an aggregate (partition keys, explicit hash keys): each distinct key is

@@ -1,4 +1,4 @@
-import type { Md5 } from './types';
+import type { Md5 } from './types.js';
 
 /**
  * When an aggregate is full. Both limits count what `build()` returns; the outer Kinesis record's own

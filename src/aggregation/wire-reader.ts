@@ -1,5 +1,5 @@
-import { AggregateFormatError } from './format-error';
-import { readVarint } from './varint';
+import { AggregateFormatError } from './format-error.js';
+import { readVarint } from './varint.js';
 
 /**
  * Minimal protobuf wire reading over one byte range, enough to walk `AggregatedRecord` and `Record` and to

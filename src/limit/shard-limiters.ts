@@ -21,8 +21,12 @@ export interface ShardLimitersOptions {
   scheduler: SchedulerLike;
 }
 
-/** Seconds of budget a shard's bucket holds when full, as the service allows. */
-export const BURST_SECONDS = 1;
+/**
+ * Budget a shard's bucket holds when full, in ms of its rate. Small on purpose: the service lets a
+ * shard burst a full second, but a producer that bursts takes that second from other writers and
+ * shows up as 2x spikes; 50 ms keeps every sliding second within 5% of the rate.
+ */
+export const BURST_MS = 50;
 /** How often a shard with waiting batches is refilled, in ms. Refills count exact elapsed time. */
 export const REFILL_INTERVAL_MS = 10;
 
@@ -52,13 +56,13 @@ export function createShardLimiters(o: ShardLimitersOptions) {
   const { scheduler } = o;
   const top = (o.budget.recordsPerSecond * o.rateLimit) / 100;
   const shards = new Map<string, Shard>();
-  const capacity = (s: Shard) => Math.max(1, Math.floor(s.rate.rate * BURST_SECONDS));
+  const capacity = (s: Shard) => Math.max(1, Math.floor((s.rate.rate * BURST_MS) / 1000));
 
   function shard(shardId: string): Shard {
     let s = shards.get(shardId);
     if (s === undefined) {
       const rate = createAdaptiveRate(top, o.adaptive === false ? { decreaseFactor: 1, minFraction: 1 } : o.adaptive);
-      const tokens = Math.max(1, Math.floor(top * BURST_SECONDS));
+      const tokens = Math.max(1, Math.floor((top * BURST_MS) / 1000));
       s = {
         limiter: new Bottleneck({ reservoir: tokens, maxConcurrent: null, minTime: 0 }),
         tokens,

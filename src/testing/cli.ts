@@ -51,7 +51,7 @@ async function main(): Promise<void> {
 
   console.log(`endpoint ${kinesis.endpoint}`);
   console.log(`region   ${kinesis.region}`);
-  for (const { name, shards } of streams) console.log(`stream   ${name} (${shards} shards)`);
+  for (const { name, shards } of streams) console.log(`stream   ${name} (${shards} shard${shards === 1 ? '' : 's'})`);
   console.log(`limits   ${values['no-limits'] ? 'off' : 'on'}${values.fast ? ', fast mode' : ''}`);
 
   const stop = (signal: string) => {

@@ -51,7 +51,7 @@ export function createPutHandler(deps: PutDeps) {
         return sendError(res, { status: 400, type: 'ResourceNotFoundException', message: `Stream ${streamName} under account ${ACCOUNT_ID} not found.` });
       }
       const admission = admit(deps, map, request.entries, performance.now());
-      if (await store.write(request, admission, req.headers)) maps.invalidate(streamName);
+      if (await store.write(request, admission, req.headers, body)) maps.invalidate(streamName);
       const { results, accepted } = admission;
       if (batch) {
         sendJson(res, 200, { FailedRecordCount: results.length - accepted.length, Records: results, EncryptionType: 'NONE' });

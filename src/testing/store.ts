@@ -2,14 +2,14 @@ import type http from 'node:http';
 import type { Admission, EntryResult } from './admit.js';
 import { TARGET_PREFIX, UPSTREAM_CHUNK_BODY_BYTES } from './constants.js';
 import { UpstreamError, type Upstream } from './upstream.js';
-import type { PutRequest } from './validate.js';
+import type { PutEntry, PutRequest } from './validate.js';
 
 export interface EntryStore {
   /**
    * Stores the accepted entries in request order and fills their results. Resolves to true when the store
    * placed an entry on another shard than the one it was charged to, i.e. the front's shard map is stale.
    */
-  write(request: PutRequest, admission: Admission, headers: http.IncomingHttpHeaders): Promise<boolean>;
+  write(request: PutRequest, admission: Admission, headers: http.IncomingHttpHeaders, body: Buffer): Promise<boolean>;
 }
 
 /** Bytes a record adds to a JSON body beyond its data and keys (names, quotes, commas). */
@@ -20,16 +20,16 @@ const KEY_JSON_BYTES_PER_CHAR = 6;
 /** kinesalite stores the accepted entries: one PutRecords per chunk, chunks in order, results merged back. */
 export function kinesaliteStore(upstream: Upstream): EntryStore {
   return {
-    async write(request, admission, headers) {
+    async write(request, admission, headers, body) {
       const { accepted, results, shards } = admission;
       const forwardHeaders = { ...headers, 'x-amz-target': `${TARGET_PREFIX}PutRecords` };
+      const batches = chunks(request, accepted);
+      // Everything accepted and small enough: the caller's own body goes on as it came, unparsed twice.
+      const asIs = batches.length === 1 && accepted.length === request.entries.length && request.named && request.batch;
       let stale = false;
-      for (const chunk of chunks(request, accepted)) {
-        const Records = chunk.map((i) => {
-          const { PartitionKey, Data, ExplicitHashKey } = request.entries[i];
-          return ExplicitHashKey === undefined ? { PartitionKey, Data } : { PartitionKey, Data, ExplicitHashKey };
-        });
-        const response = await upstream.send(forwardHeaders, Buffer.from(JSON.stringify({ StreamName: request.streamName, Records })));
+      for (const chunk of batches) {
+        const forward = asIs ? body : Buffer.from(JSON.stringify({ StreamName: request.streamName, Records: chunk.map((i) => recordOf(request.entries[i])) }));
+        const response = await upstream.send(forwardHeaders, forward);
         if (response.status !== 200) throw new UpstreamError(response);
         const stored = JSON.parse(response.body.toString('utf8')).Records as EntryResult[];
         for (let j = 0; j < chunk.length; j++) {
@@ -42,6 +42,8 @@ export function kinesaliteStore(upstream: Upstream): EntryStore {
     },
   };
 }
+
+const recordOf = ({ PartitionKey, Data, ExplicitHashKey }: PutEntry) => (ExplicitHashKey === undefined ? { PartitionKey, Data } : { PartitionKey, Data, ExplicitHashKey });
 
 /** Cuts the accepted entries into runs whose JSON body stays under kinesalite's request size limit. */
 function chunks(request: PutRequest, accepted: number[]): number[][] {

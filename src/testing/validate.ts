@@ -15,6 +15,8 @@ export interface PutRequest {
   entries: PutEntry[];
   /** The request names the stream by StreamName, so its body can go to kinesalite unchanged. */
   named: boolean;
+  /** PutRecords (true) or PutRecord. */
+  batch: boolean;
 }
 
 export interface SizeLimits {
@@ -49,7 +51,7 @@ export function parsePut(body: Buffer, batch: boolean): PutRequest | undefined {
     const bytes = Buffer.byteLength(PartitionKey, 'utf8') + base64Bytes(Data);
     entries[i] = ExplicitHashKey == null ? { PartitionKey, Data, bytes } : { PartitionKey, Data, ExplicitHashKey, bytes };
   }
-  return { streamName, entries, named: typeof input.StreamName === 'string' };
+  return { streamName, entries, named: typeof input.StreamName === 'string', batch };
 }
 
 /** Checks the service's size and shape limits; the first violation rejects the whole request, as the service does. */

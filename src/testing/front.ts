@@ -54,15 +54,14 @@ export function createFront(deps: FrontDeps): Front {
       stats.request('OPTIONS', 0);
       return answerPreflight(req, res);
     }
-    const body = await readBody(req, limit);
+    const { body, size } = await readBody(req, limit);
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target || 'unknown';
+    stats.request(operation, size);
     if (!body) {
-      stats.request(operation, limit);
       res.writeHead(413, { connection: 'close' });
       return void res.end();
     }
-    stats.request(operation, body.length);
     const json = String(req.headers['content-type'] ?? '').startsWith(AMZ_JSON);
     // Other encodings (CBOR from some SDKs) go to kinesalite untouched, without limits or faults.
     if (json && (operation === 'PutRecords' || operation === 'PutRecord')) return handlePut(req, res, body, operation === 'PutRecords');
@@ -106,8 +105,8 @@ export function createFront(deps: FrontDeps): Front {
   };
 }
 
-/** Buffers the body; undefined when it exceeds `limit` bytes (the rest is drained). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+/** Buffers the body; `body` is undefined when it exceeds `limit` bytes (the rest is drained and counted). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<{ body?: Buffer; size: number }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -115,7 +114,7 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | un
       size += chunk.length;
       if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size <= limit ? Buffer.concat(chunks, size) : undefined));
+    req.on('end', () => resolve({ body: size <= limit ? Buffer.concat(chunks, size) : undefined, size }));
     req.on('error', reject);
     req.on('close', () => req.complete || reject(new Error('request aborted by the client')));
   });

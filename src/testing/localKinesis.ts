@@ -23,6 +23,12 @@ const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
  * Starts kinesalite and, in front of it, a Kinesis endpoint that keeps the service's per-shard write budget
  * and size limits and injects faults; both on 127.0.0.1.
  *
+ * PutRecords, PutRecord (JSON 1.1, as the JavaScript SDK sends them) and UpdateShardCount are the front's own;
+ * every other operation, and CBOR-encoded bodies, go to kinesalite as they are, without limits or faults.
+ * Accepted entries are stored in kinesalite in request order, so read-back shows exactly what was accepted
+ * (in `fast` mode nothing is stored). kinesalite stores data blobs up to 1 MiB only, so a `maxRecordBytes`
+ * above that is useful in `fast` mode alone.
+ *
  * ## Examples
  * ```ts
  * import { startLocalKinesis } from 'rxjs-kinesis/testing';

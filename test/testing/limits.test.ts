@@ -1,4 +1,4 @@
-import { PutRecordCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { ListShardsCommand, PutRecordCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
@@ -148,3 +148,29 @@ capacity(
 );
 
 capacity.run();
+
+const arn = suite('streams named by ARN');
+let named: LocalKinesis;
+
+arn.before(
+  withTimeout(10_000, async () => {
+    named = await startLocalKinesis();
+    await named.createStream('by-arn', 2);
+  }),
+);
+arn.after(() => named?.stop());
+
+arn(
+  'PutRecords and proxied calls accept StreamARN in place of StreamName',
+  withTimeout(10_000, async () => {
+    const localClient = named.client({ maxAttempts: 1 });
+    const StreamARN = `arn:aws:kinesis:${named.region}:123456789012:stream/by-arn`;
+    const { Shards } = await localClient.send(new ListShardsCommand({ StreamARN }));
+    assert.is(Shards?.length, 2);
+    const out = await localClient.send(new PutRecordsCommand({ StreamARN, Records: [{ PartitionKey: 'a', Data: Buffer.from('x') }] }));
+    assert.is(out.FailedRecordCount, 0);
+    assert.is(named.stats().shards[0].streamName, 'by-arn');
+  }),
+);
+
+arn.run();

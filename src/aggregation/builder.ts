@@ -5,6 +5,14 @@ import type { AggregationInput } from './types.js';
 
 /**
  * Fills one KPL aggregate record by record. Returned by {@link createAggregateBuilder}.
+ *
+ * @example
+ * ```ts
+ * const builder: AggregateBuilder = createAggregateBuilder({ maxBytes: 1_000, maxCount: 10 });
+ * builder.tryAdd({ partitionKey: 'k', data: new Uint8Array(600) }); // true: the first always fits
+ * builder.tryAdd({ partitionKey: 'k', data: new Uint8Array(600) }); // false: 1,000 bytes would not hold both
+ * builder.size === builder.build().length; // true
+ * ```
  */
 export interface AggregateBuilder {
   /**
@@ -26,7 +34,9 @@ export interface AggregateBuilder {
 /**
  * Creates a builder that packs user records into one aggregate in the KPL format, keeping its exact
  * encoded size up to date in O(1) per record, so the caller can cut aggregates at a byte limit without
- * encoding twice. Validation (key lengths, hash key range) is the caller's job.
+ * encoding twice. Validation (key lengths, hash key range) is the caller's job, and so is routing: put
+ * only records bound for the same shard in one aggregate (consumers drop sub-records whose hash key is
+ * outside their shard), and send a lone record as a plain record rather than an aggregate of one.
  *
  * @example
  * ```ts

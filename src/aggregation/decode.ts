@@ -4,7 +4,15 @@ import { AggregateFormatError } from './format-error.js';
 import type { AggregationInput, Md5 } from './types.js';
 import { WIRE_TYPE, type WireCursor, expectWireType, readDelimited, readTag, readUint, skipField } from './wire-reader.js';
 
-/** Options of {@link decodeAggregate}. */
+/**
+ * Options of {@link decodeAggregate}.
+ *
+ * @example
+ * ```ts
+ * // Bytes already verified elsewhere: skip hashing them a second time.
+ * const options: DecodeAggregateOptions = { verifyChecksum: false };
+ * ```
+ */
 export interface DecodeAggregateOptions {
   /** Compare the MD5 trailer with the protobuf bytes before decoding. Default: `true`. */
   verifyChecksum?: boolean;

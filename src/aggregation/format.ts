@@ -17,10 +17,24 @@
  */
 export const AGGREGATE_MAGIC: readonly number[] = Object.freeze([0xf3, 0x89, 0x9a, 0xc2]);
 
-/** Length of {@link AGGREGATE_MAGIC}, in bytes. */
+/**
+ * Length of {@link AGGREGATE_MAGIC}, in bytes: the protobuf message starts at this offset.
+ *
+ * @example
+ * ```ts
+ * const message = aggregate.subarray(AGGREGATE_MAGIC_BYTES, aggregate.length - AGGREGATE_CHECKSUM_BYTES);
+ * ```
+ */
 export const AGGREGATE_MAGIC_BYTES = 4;
 
-/** Length of the MD5 digest that closes an aggregate, in bytes. */
+/**
+ * Length of the MD5 digest that closes an aggregate, in bytes.
+ *
+ * @example
+ * ```ts
+ * const checksum = aggregate.subarray(aggregate.length - AGGREGATE_CHECKSUM_BYTES);
+ * ```
+ */
 export const AGGREGATE_CHECKSUM_BYTES = 16;
 
 /**

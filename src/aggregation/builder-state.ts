@@ -75,7 +75,7 @@ export function addRecord(state: BuilderState, record: AggregationInput): boolea
   let grows = 0;
   if (keyIsNew) {
     keyIndex = partitionKeys.count;
-    grows += delimitedSize(keySlot.bytes.length);
+    grows += delimitedSize(keySlot.byteLength);
   }
   let hashKeyIndex = NO_KEY;
   let hashKeyIsNew = false;
@@ -85,7 +85,7 @@ export function addRecord(state: BuilderState, record: AggregationInput): boolea
     hashKeyIsNew = hashKeyIndex === NO_KEY;
     if (hashKeyIsNew) {
       hashKeyIndex = hashKeys.count;
-      grows += delimitedSize(hashKeySlot.bytes.length);
+      grows += delimitedSize(hashKeySlot.byteLength);
     }
   }
   grows += delimitedSize(recordBodySize(keyIndex, hashKeyIndex, data.length));

@@ -1,3 +1,4 @@
+import { utf8Length, writeUtf8 } from './utf8.js';
 import { writeVarint } from './varint.js';
 
 /**
@@ -5,8 +6,9 @@ import { writeVarint } from './varint.js';
  * stored once and records refer to it by index. Internal to the builder; plain data handled by the
  * module-level functions below, so every builder shares one optimised copy of them.
  *
- * It remembers keys across aggregates (their UTF-8 bytes and map entry): the same keys come back
- * aggregate after aggregate, so each is encoded once, not once per aggregate. Past `rememberedKeys` it
+ * It remembers keys across aggregates (their map entry and UTF-8 length): the same keys come back
+ * aggregate after aggregate, so each is looked up and measured once, not once per aggregate. Keys are
+ * written straight into the aggregate, with no `Uint8Array` per key. Past `rememberedKeys` it
  * forgets them all at the next `clearKeys`, so memory stays bounded when keys rarely repeat.
  */
 export interface KeyTable {
@@ -21,13 +23,13 @@ export interface KeyTable {
 
 /** What the table remembers about one key. */
 export interface KeySlot {
-  readonly bytes: Uint8Array;
+  readonly key: string;
+  /** Length of `key` in UTF-8, in bytes. */
+  readonly byteLength: number;
   generation: number;
   index: number;
 }
 
-// Encodes a lone surrogate as U+FFFD, like every UTF-8 encoder on the web.
-const utf8 = new TextEncoder();
 const NOT_IN_TABLE = -1;
 
 /**
@@ -49,7 +51,7 @@ export function createKeyTable(rememberedKeys: number): KeyTable {
 export function findKey(table: KeyTable, key: string): KeySlot {
   let slot = table.slots.get(key);
   if (slot === undefined) {
-    slot = { bytes: utf8.encode(key), generation: NOT_IN_TABLE, index: NOT_IN_TABLE };
+    slot = { key, byteLength: utf8Length(key), generation: NOT_IN_TABLE, index: NOT_IN_TABLE };
     table.slots.set(key, slot);
   }
   return slot;
@@ -71,11 +73,10 @@ export function addKey(table: KeyTable, slot: KeySlot): number {
 /** Writes every key as a length-delimited field with `tag` at `pos`; returns the position after. */
 export function writeKeys(table: KeyTable, out: Uint8Array, pos: number, tag: number): number {
   for (let i = 0; i < table.count; i++) {
-    const { bytes } = table.current[i];
+    const { key, byteLength } = table.current[i];
     out[pos++] = tag;
-    pos = writeVarint(out, pos, bytes.length);
-    out.set(bytes, pos);
-    pos += bytes.length;
+    pos = writeVarint(out, pos, byteLength);
+    pos = writeUtf8(key, out, pos);
   }
   return pos;
 }

@@ -42,7 +42,8 @@ interface Shard {
   lastRefill: number;
   rate: AdaptiveRate;
   refill: ReturnType<typeof createRefill>;
-  waiting: number;
+  /** Weights of the jobs waiting in the limiter. */
+  waiting: number[];
   timer: Subscription | undefined;
 }
 
@@ -69,7 +70,7 @@ export function createShardLimiters(o: ShardLimitersOptions) {
         lastRefill: scheduler.now(),
         rate,
         refill: createRefill(),
-        waiting: 0,
+        waiting: [],
         timer: undefined,
       };
       shards.set(shardId, s);
@@ -77,22 +78,27 @@ export function createShardLimiters(o: ShardLimitersOptions) {
     return s;
   }
 
+  /** Changes the reservoir; its answer re-syncs our copy, which a grant changes before our job runs. */
   function adjust(s: Shard, delta: number): void {
     if (delta === 0) return;
     s.tokens += delta;
-    void s.limiter.incrementReservoir(delta);
+    void s.limiter.incrementReservoir(delta).then((value) => {
+      if (typeof value === 'number') s.tokens = value;
+    });
   }
 
+  /** Fills up to the bucket's size, or to the heaviest waiting job when the rate fell below its weight. */
   function refill(s: Shard): void {
     const now = scheduler.now();
     const added = s.refill(s.rate.rate, now - s.lastRefill);
     s.lastRefill = now;
-    adjust(s, Math.min(added, capacity(s) - s.tokens));
+    const top = Math.max(capacity(s), ...s.waiting);
+    adjust(s, Math.min(added, top - s.tokens));
   }
 
   function tick(s: Shard): void {
     refill(s);
-    s.timer = s.waiting > 0 ? scheduler.schedule(() => tick(s), REFILL_INTERVAL_MS) : undefined;
+    s.timer = s.waiting.length > 0 ? scheduler.schedule(() => tick(s), REFILL_INTERVAL_MS) : undefined;
   }
 
   return {
@@ -104,7 +110,7 @@ export function createShardLimiters(o: ShardLimitersOptions) {
     wouldWait(shardId: string, weight: number): boolean {
       const s = shard(shardId);
       refill(s);
-      return s.waiting > 0 || s.tokens < Math.min(weight, capacity(s));
+      return s.waiting.length > 0 || s.tokens < Math.min(weight, capacity(s));
     },
     /** Resolves when the shard's bucket has granted `weight` tokens. */
     acquire(shardId: string, weight: number): Promise<void> {
@@ -112,14 +118,14 @@ export function createShardLimiters(o: ShardLimitersOptions) {
       refill(s);
       // A single record heavier than the bucket still goes, at the bucket's full weight.
       const w = Math.min(weight, capacity(s));
-      s.waiting++;
+      s.waiting.push(w);
       s.timer ??= scheduler.schedule(() => tick(s), REFILL_INTERVAL_MS);
       return s.limiter
         .schedule({ weight: w }, async () => {
           s.tokens -= w;
         })
         .finally(() => {
-          s.waiting--;
+          s.waiting.splice(s.waiting.indexOf(w), 1);
         });
     },
     /** The service throttled entries of this shard: lower its rate and empty its bucket, as the service's is. */

@@ -33,7 +33,7 @@ export interface ProducerOptions {
   retry?: RetryOptions;
   /** Bound on one request; a request still unanswered is aborted and retried. Default 10000 ms. */
   requestTimeoutMs?: number;
-  /** PutRecords requests in flight per shard. Default 2. */
+  /** PutRecords requests in flight (or waiting for the shard's limiter) per shard. Default 4. */
   maxInFlightPerShard?: number;
   /** PutRecords requests in flight in all. Default 64. */
   maxConcurrentRequests?: number;
@@ -63,7 +63,7 @@ export const DEFAULT_HIGH_WATERMARK = 0.8;
 export const DEFAULT_LOW_WATERMARK = 0.5;
 
 export const DEFAULT_RECORD_TTL_MS = 30_000;
-export const DEFAULT_MAX_IN_FLIGHT_PER_SHARD = 2;
+export const DEFAULT_MAX_IN_FLIGHT_PER_SHARD = 4;
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
 
 export type ResolvedOptions = ReturnType<typeof resolveOptions>;

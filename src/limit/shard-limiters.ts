@@ -3,6 +3,8 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { SHARD_BYTES_PER_SECOND, SHARD_RECORDS_PER_SECOND } from '../limits.js';
 import { createAdaptiveRate, type AdaptiveRate, type AdaptiveRateOptions } from './adaptive-rate.js';
 import { batchWeight, createRefill } from './token-bucket.js';
+import type { SharedLimitsOptions } from './shared-limits.js';
+import type { ProducerSignal } from '../producer/signals.js';
 
 /** A shard's write budget. */
 export interface ShardBudget {
@@ -19,6 +21,10 @@ export interface ShardLimitersOptions {
   /** AIMD settings, or false to keep the rate fixed. */
   adaptive: AdaptiveRateOptions | false;
   scheduler: SchedulerLike;
+  /** Share the budget with other processes through Redis. */
+  shared?: SharedLimitsOptions | undefined;
+  /** Reports limiter events (e.g. falling back to local limits when Redis is gone). */
+  onSignal?: (signal: ProducerSignal) => void;
 }
 
 /**

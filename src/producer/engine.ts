@@ -39,7 +39,7 @@ export function createEngine<T>(o: ResolvedOptions) {
   const emit = (signal: ProducerSignal) => signals.next(signal);
   const held = { records: 0, bytes: 0, inFlight: 0 };
   const pressure = createPressure(o);
-  const limiters = o.rateLimit === false ? undefined : createShardLimiters({ budget: o.shardBudget, rateLimit: o.rateLimit, adaptive: o.adaptiveRate, scheduler });
+  const limiters = o.rateLimit === false ? undefined : createShardLimiters({ budget: o.shardBudget, rateLimit: o.rateLimit, adaptive: o.adaptiveRate, scheduler, shared: o.limits, onSignal: emit });
   const queue: HeldBatch<T>[] = [];
   /** Requests in flight or waiting for their shard's limiter, per shard and in all. */
   const busyByShard = new Map<string, number>();

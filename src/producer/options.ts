@@ -6,6 +6,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS } from '../put.js';
 import { DEFAULT_RETRY, type RetryOptions } from '../retry/backoff.js';
 import { DEFAULT_ADAPTIVE_RATE, type AdaptiveRateOptions } from '../limit/adaptive-rate.js';
 import { DEFAULT_SHARD_BUDGET, type ShardBudget } from '../limit/shard-limiters.js';
+import type { SharedLimitsOptions } from '../limit/shared-limits.js';
 import { MiB } from '../limits.js';
 
 /** What to do with a value that arrives when the producer holds `maxBufferedRecords` or `maxBufferedBytes`. */
@@ -43,6 +44,8 @@ export interface ProducerOptions {
   rateLimit?: number | false;
   /** Lower a shard's rate on service throttles and raise it back on success (AIMD); `false` keeps it fixed. Default on. */
   adaptiveRate?: AdaptiveRateOptions | false;
+  /** Share each shard's budget with every producer process writing to the stream, through Redis. Default: not shared. */
+  limits?: SharedLimitsOptions;
   /** Values held at once (buffered, waiting to retry, in flight). Default 500000. */
   maxBufferedRecords?: number;
   /** Bytes (partition keys + data) held at once. Default 128 MiB. */
@@ -100,6 +103,7 @@ export function resolveOptions(options: ProducerOptions) {
   return {
     shardBudget: { ...DEFAULT_SHARD_BUDGET, ...options.shardBudget },
     rateLimit,
+    limits: options.limits,
     adaptiveRate: options.adaptiveRate === false ? (false as const) : { ...DEFAULT_ADAPTIVE_RATE, ...options.adaptiveRate },
     maxBufferedRecords: positiveInteger('maxBufferedRecords', options.maxBufferedRecords ?? DEFAULT_MAX_BUFFERED_RECORDS),
     maxBufferedBytes: positiveInteger('maxBufferedBytes', options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES),

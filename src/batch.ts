@@ -75,7 +75,13 @@ interface Buffer<E> {
  * ```
  */
 export function createBatcher<E extends BatchEntry>(options: BatchOptions, seal: (batch: Batch<E>) => void): Batcher<E> {
-  const { maxCount, maxBytes, lingerMs, scheduler } = resolveBatchOptions(options);
+  // Not range-checked here: the producer cuts aggregated batches by bytes only (maxCount unbounded).
+  const {
+    maxCount = PUT_RECORDS_MAX_RECORDS,
+    maxBytes = PUT_RECORDS_DEFAULT_BYTES,
+    lingerMs = DEFAULT_LINGER_MS,
+    scheduler = asyncScheduler,
+  } = options;
   const buffers = new Map<string, Buffer<E>>();
   let size = 0;
 
@@ -156,7 +162,7 @@ export function collectBatches<E extends BatchEntry, F extends PutFailure<unknow
 ): OperatorFunction<E | F, Batch<E> | F> {
   return (source) =>
     new Observable<Batch<E> | F>((subscriber) => {
-      const batcher = createBatcher<E>(options, (batch) => subscriber.next(batch));
+      const batcher = createBatcher<E>(resolveBatchOptions(options), (batch) => subscriber.next(batch));
       const subscription = source.subscribe({
         next: (item) => (isFailure(item as F) ? subscriber.next(item as F) : batcher.add(item as E)),
         error: (err) => {

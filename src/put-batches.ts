@@ -3,9 +3,12 @@ import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, 
 import type { Batch } from './batch.js';
 import { putBatch } from './put.js';
 import { DEFAULT_RETRY, backoffDelay, type RetryOptions } from './retry/backoff.js';
+import { membersOf, type KinesisEntry } from './aggregate.js';
 import type { RoutedRecord } from './route.js';
 import type { StreamRef } from './shard-map.js';
 import { failure, type PutFailure, type PutOutcome } from './types.js';
+
+type Entry<T> = KinesisEntry<RoutedRecord<T>>;
 
 export interface PutBatchesOptions extends StreamRef {
   client: KinesisClient;
@@ -32,13 +35,13 @@ export interface PutBatchesOptions extends StreamRef {
  */
 export function putBatches<T>(
   options: PutBatchesOptions,
-): OperatorFunction<Batch<RoutedRecord<T>> | PutFailure<T>, PutOutcome<T>> {
+): OperatorFunction<Batch<KinesisEntry<RoutedRecord<T>>> | PutFailure<T>, PutOutcome<T>> {
   const { client, concurrency = 8, recordTtlMs = 30_000, requestTimeoutMs, scheduler = asyncScheduler } = options;
   const stream = { streamName: options.streamName, streamARN: options.streamARN };
   const { baseDelayMs = DEFAULT_RETRY.baseDelayMs, maxDelayMs = DEFAULT_RETRY.maxDelayMs, random = Math.random } = options.retry ?? {};
   return (source) =>
     new Observable<PutOutcome<T>>((subscriber) => {
-      const waiting: Batch<RoutedRecord<T>>[] = [];
+      const waiting: Batch<Entry<T>>[] = [];
       const timers = new Set<Subscription>();
       let active = 0;
       let done = false;
@@ -47,24 +50,32 @@ export function putBatches<T>(
         while (active < concurrency && waiting.length > 0) send(waiting.shift()!);
         if (done && active === 0 && waiting.length === 0 && timers.size === 0) subscriber.complete();
       };
-      const send = (batch: Batch<RoutedRecord<T>>) => {
+      const send = (batch: Batch<Entry<T>>) => {
         active++;
         putBatch(client, stream, batch, { requestTimeoutMs, scheduler }).then((result) => {
           active--;
           for (const { entry, shardId, sequenceNumber } of result.succeeded) {
-            subscriber.next({ ok: true, value: entry.value, shardId, sequenceNumber, attempts: entry.attempts });
+            const aggregated = 'records' in entry;
+            membersOf(entry).forEach((r, i) =>
+              subscriber.next({ ok: true, value: r.value, shardId, sequenceNumber, ...(aggregated ? { subSequenceNumber: i } : {}), attempts: r.attempts }),
+            );
           }
-          for (const { entry, code, message } of result.failed) subscriber.next(failure(entry.value, code, message, false, entry.attempts));
+          for (const { entry, code, message } of result.failed) {
+            for (const r of membersOf(entry)) subscriber.next(failure(r.value, code, message, false, r.attempts));
+          }
           if (result.retry.length > 0) retry(batch.shardId, result.retry.map((r) => r.entry), result.retry[0].code);
           next();
         });
       };
-      const retry = (shardId: string, entries: RoutedRecord<T>[], code: string) => {
+      const retry = (shardId: string, entries: Entry<T>[], code: string) => {
         const delay = backoffDelay(entries[0].attempts, baseDelayMs, maxDelayMs, random);
         const due = scheduler.now() + delay;
         const live = entries.filter((e) => {
-          if (due - e.createdAt < recordTtlMs) return true;
-          subscriber.next(failure(e.value, 'Expired', `not accepted within recordTtlMs (${recordTtlMs} ms); last error ${code}`, true, e.attempts));
+          const members = membersOf(e);
+          if (due - members[0].createdAt < recordTtlMs) return true;
+          for (const r of members) {
+            subscriber.next(failure(r.value, 'Expired', `not accepted within recordTtlMs (${recordTtlMs} ms); last error ${code}`, true, r.attempts));
+          }
           return false;
         });
         if (live.length === 0) return;

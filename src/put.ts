@@ -11,8 +11,10 @@ export interface SendableEntry {
   partitionKey: string;
   explicitHashKey: string | undefined;
   data: Uint8Array;
-  /** Requests that carried it; `putBatch` adds one. */
+  /** Requests that carried it; `putBatch` adds one (to it and to the user records of an aggregate). */
   attempts: number;
+  /** The user records of an aggregate. */
+  records?: readonly { attempts: number }[];
 }
 
 /** How one PutRecords request went, entry by entry. */
@@ -58,7 +60,10 @@ export async function putBatch<E extends SendableEntry>(
     () => controller.abort(),
     options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   );
-  for (const entry of entries) entry.attempts++;
+  for (const entry of entries) {
+    entry.attempts++;
+    if (entry.records !== undefined) for (const r of entry.records) r.attempts++;
+  }
   try {
     const out = await client.send(
       new PutRecordsCommand({

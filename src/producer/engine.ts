@@ -1,4 +1,5 @@
 import { Subject, type Subscription } from 'rxjs';
+import { createShardAggregator, membersOf, type KinesisEntry } from '../aggregate.js';
 import { createBatcher, type Batch } from '../batch.js';
 import type { EncodedRecord } from '../encode.js';
 import { KinesisStreamError } from '../errors.js';
@@ -24,7 +25,11 @@ export interface HeldRecord<T> extends RoutedRecord<T> {
   sink: OutcomeSink<T>;
 }
 
-type HeldBatch<T> = Batch<HeldRecord<T>>;
+type Entry<T> = KinesisEntry<HeldRecord<T>>;
+type HeldBatch<T> = Batch<Entry<T>>;
+
+const sumSizes = (entries: readonly { size: number }[]) => entries.reduce((n, e) => n + e.size, 0);
+const membersOfAll = <T>(entries: readonly Entry<T>[]) => entries.flatMap(membersOf);
 
 const THROTTLE_CODE = 'ProvisionedThroughputExceededException';
 
@@ -53,8 +58,11 @@ export function createEngine<T>(o: ResolvedOptions) {
   let draining = 0;
   let flushTimer: Subscription | undefined;
 
-  const batcher = createBatcher<HeldRecord<T>>(o.batch, (batch) => {
-    queue.push(batch);
+  const aggregate = o.aggregation === false ? undefined : createShardAggregator({ ...o.aggregation, maxRecordBytes: o.maxRecordBytes, maxBatchCount: o.batch.maxCount, maxBatchBytes: o.batch.maxBytes });
+  // With aggregation a batch of user records is cut by bytes only: the aggregator makes the PutRecords batches.
+  const batcher = createBatcher<HeldRecord<T>>(aggregate ? { ...o.batch, maxCount: Number.MAX_SAFE_INTEGER } : o.batch, (batch) => {
+    if (aggregate === undefined) queue.push(batch);
+    else queue.push(...aggregate(batch.shardId, batch.entries));
     pump();
   });
   const shardMap = createShardMapHolder(o, emit, {
@@ -132,7 +140,7 @@ export function createEngine<T>(o: ResolvedOptions) {
     while (count < batch.entries.length && limiters!.weightOf(count + 1, bytes + batch.entries[count].size) <= max) bytes += batch.entries[count++].size;
     count = Math.max(count, 1);
     const entries = batch.entries.splice(0, count);
-    const taken = entries.reduce((n, r) => n + r.size, 0);
+    const taken = sumSizes(entries);
     batch.bytes -= taken;
     return { shardId: batch.shardId, entries, bytes: taken };
   }
@@ -145,43 +153,50 @@ export function createEngine<T>(o: ResolvedOptions) {
   function send(batch: HeldBatch<T>): void {
     if (disposed) return;
     const now = scheduler.now();
-    if (batch.entries.some((r) => now - r.createdAt >= o.recordTtlMs)) {
-      expire(batch.entries.filter((r) => now - r.createdAt >= o.recordTtlMs), 'none (waited in the producer)', batch.shardId);
-      const live = batch.entries.filter((r) => now - r.createdAt < o.recordTtlMs);
+    const late = (e: Entry<T>) => membersOf(e).some((r) => now - r.createdAt >= o.recordTtlMs);
+    if (batch.entries.some(late)) {
+      // An aggregate with one late record is unpacked: its other records go back through routing.
+      const records = membersOfAll(batch.entries.filter(late));
+      expire(records.filter((r) => now - r.createdAt >= o.recordTtlMs), 'none (waited in the producer)', batch.shardId);
+      const live = batch.entries.filter((e) => !late(e));
+      records.filter((r) => now - r.createdAt < o.recordTtlMs).forEach(route);
       if (live.length === 0) {
         release(batch);
         return pump();
       }
-      batch = { shardId: batch.shardId, entries: live, bytes: live.reduce((n, r) => n + r.size, 0) };
+      batch = { shardId: batch.shardId, entries: live, bytes: sumSizes(live) };
     }
-    held.inFlight += batch.entries.length;
+    const records = batch.entries.reduce((n, e) => n + membersOf(e).length, 0);
+    held.inFlight += records;
     const sent = batch;
     putBatch(o.client, o.stream, sent, { requestTimeoutMs: o.requestTimeoutMs, scheduler }).then((result) => {
       release(sent);
-      held.inFlight -= sent.entries.length;
+      held.inFlight -= records;
       settle(sent, result, scheduler.now() - now);
       pump();
     });
   }
 
-  function settle(batch: HeldBatch<T>, result: BatchResult<HeldRecord<T>>, durationMs: number): void {
+  function settle(batch: HeldBatch<T>, result: BatchResult<Entry<T>>, durationMs: number): void {
     let unpredicted = false;
     for (const { entry, shardId, sequenceNumber } of result.succeeded) {
       if (shardId !== entry.shardId) unpredicted = true;
-      decide(entry, { ok: true, value: entry.value, shardId, sequenceNumber, attempts: entry.attempts });
+      if (!('records' in entry)) decide(entry, { ok: true, value: entry.value, shardId, sequenceNumber, attempts: entry.attempts });
+      else entry.records.forEach((r, subSequenceNumber) => decide(r, { ok: true, value: r.value, shardId, sequenceNumber, subSequenceNumber, attempts: r.attempts }));
     }
     if (result.requestError?.kind === 'stream') breakStream(result.requestError.code, result.requestError.message);
-    for (const { entry, code, message } of result.failed) fail(entry, code, message, false);
+    for (const { entry, code, message } of result.failed) for (const r of membersOf(entry)) fail(r, code, message, false);
     const throttled = result.retry.filter((r) => r.code === THROTTLE_CODE).length;
     if (limiters !== undefined && throttled > 0) {
       const rate = limiters.throttled(batch.shardId);
       emit({ type: 'throttled', shardId: batch.shardId, source: 'service', count: throttled, rate });
     } else if (limiters !== undefined && result.succeeded.length > 0) limiters.succeeded(batch.shardId);
-    if (result.retry.length > 0) scheduleRetry(batch.shardId, result.retry.map((r) => r.entry), result.retry[0].code);
+    if (result.retry.length > 0) scheduleRetry(batch.shardId, membersOfAll(result.retry.map((r) => r.entry)), result.retry[0].code);
     emit({
       type: 'batchSent',
       shardId: batch.shardId,
       records: batch.entries.length,
+      userRecords: membersOfAll(batch.entries).length,
       bytes: batch.bytes,
       succeeded: result.succeeded.length,
       retried: result.retry.length,
@@ -208,26 +223,27 @@ export function createEngine<T>(o: ResolvedOptions) {
     emit({ type: 'retryScheduled', shardId, attempt, delayMs, errorCode: code, count: later.length });
   }
 
-  /** Removes the oldest record that is not in flight: from sealed batches, then buffers, retries, the map wait. */
-  function takeOldest(): HeldRecord<T> | undefined {
+  /** Removes the oldest records not in flight (one record, or one aggregate's): sealed batches, buffers, retries, the map wait. */
+  function takeOldest(): HeldRecord<T>[] {
     while (queue.length > 0 && queue[0].entries.length === 0) queue.shift();
     const sealed = queue[0];
     if (sealed !== undefined) {
-      const r = sealed.entries.shift()!;
-      sealed.bytes -= r.size;
-      return r;
+      const e = sealed.entries.shift()!;
+      sealed.bytes -= e.size;
+      return membersOf(e);
     }
     const buffered = batcher.shift();
-    if (buffered !== undefined) return buffered;
+    if (buffered !== undefined) return [buffered];
     for (const group of retries) {
       const r = group.entries.shift();
       if (group.entries.length === 0) {
         group.timer.unsubscribe();
         retries.delete(group);
       }
-      if (r !== undefined) return r;
+      if (r !== undefined) return [r];
     }
-    return shardMap.shift() as HeldRecord<T> | undefined;
+    const waiting = shardMap.shift() as HeldRecord<T> | undefined;
+    return waiting === undefined ? [] : [waiting];
   }
 
   /** The stream cannot be written: fail everything held (in-flight requests settle on their own). */
@@ -238,7 +254,7 @@ export function createEngine<T>(o: ResolvedOptions) {
     const waiting = [
       ...shardMap.drain(),
       ...batcher.drain(),
-      ...queue.splice(0).flatMap((b) => b.entries),
+      ...queue.splice(0).flatMap((b) => membersOfAll(b.entries)),
       ...[...retries].flatMap((g) => (g.timer.unsubscribe(), g.entries)),
     ] as HeldRecord<T>[];
     retries.clear();
@@ -264,9 +280,9 @@ export function createEngine<T>(o: ResolvedOptions) {
       if (fits(size)) return true;
       let dropped = 0;
       if (o.overflow === 'dropOldest') {
-        for (let r = takeOldest(); r !== undefined; r = fits(size) ? undefined : takeOldest()) {
-          fail(r, 'Dropped', 'dropped to make room for newer values (overflow: dropOldest)', true);
-          dropped++;
+        for (let rs = takeOldest(); rs.length > 0; rs = fits(size) ? [] : takeOldest()) {
+          for (const r of rs) fail(r, 'Dropped', 'dropped to make room for newer values (overflow: dropOldest)', true);
+          dropped += rs.length;
         }
         if (dropped > 0) emit({ type: 'dropped', count: dropped, policy: 'dropOldest' });
       }

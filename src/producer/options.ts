@@ -8,6 +8,7 @@ import { DEFAULT_ADAPTIVE_RATE, type AdaptiveRateOptions } from '../limit/adapti
 import { DEFAULT_SHARD_BUDGET, type ShardBudget } from '../limit/shard-limiters.js';
 import type { SharedLimitsOptions } from '../limit/shared-limits.js';
 import { MiB } from '../limits.js';
+import { DEFAULT_AGGREGATION, type AggregationLimits } from '../aggregation/index.js';
 
 /** What to do with a value that arrives when the producer holds `maxBufferedRecords` or `maxBufferedBytes`. */
 export type OverflowPolicy = 'fail' | 'dropOldest' | 'dropIncoming';
@@ -44,6 +45,11 @@ export interface ProducerOptions {
   rateLimit?: number | false;
   /** Lower a shard's rate on service throttles and raise it back on success (AIMD); `false` keeps it fixed. Default on. */
   adaptiveRate?: AdaptiveRateOptions | false;
+  /**
+   * Pack small records of one shard into KPL aggregates (decoded by the KCL, Firehose and
+   * `aws-kinesis-agg`). Default `false`: a consumer that does not deaggregate would see binary records.
+   */
+  aggregation?: false | Partial<AggregationLimits>;
   /** Share each shard's budget with every producer process writing to the stream, through Redis. Default: not shared. */
   limits?: SharedLimitsOptions;
   /** Values held at once (buffered, waiting to retry, in flight). Default 500000. */
@@ -104,6 +110,7 @@ export function resolveOptions(options: ProducerOptions) {
     shardBudget: { ...DEFAULT_SHARD_BUDGET, ...options.shardBudget },
     rateLimit,
     limits: options.limits,
+    aggregation: options.aggregation === undefined || options.aggregation === false ? (false as const) : { ...DEFAULT_AGGREGATION, ...options.aggregation },
     adaptiveRate: options.adaptiveRate === false ? (false as const) : { ...DEFAULT_ADAPTIVE_RATE, ...options.adaptiveRate },
     maxBufferedRecords: positiveInteger('maxBufferedRecords', options.maxBufferedRecords ?? DEFAULT_MAX_BUFFERED_RECORDS),
     maxBufferedBytes: positiveInteger('maxBufferedBytes', options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES),

@@ -2,7 +2,10 @@
 export interface BatchSentSignal {
   type: 'batchSent';
   shardId: string;
+  /** Kinesis records in the request (an aggregate counts once). */
   records: number;
+  /** User records they carry. */
+  userRecords: number;
   bytes: number;
   succeeded: number;
   retried: number;

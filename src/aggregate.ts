@@ -1,0 +1,123 @@
+import { concatMap, type OperatorFunction } from 'rxjs';
+import { createAggregateBuilder, DEFAULT_AGGREGATION, type AggregationLimits } from './aggregation/index.js';
+import type { Batch } from './batch.js';
+import { hashKeyToDecimal } from './hash.js';
+import { PARTITION_KEY_MAX_CHARS, PUT_RECORDS_DEFAULT_BYTES, PUT_RECORDS_MAX_RECORDS, RECORD_DEFAULT_BYTES } from './limits.js';
+import type { RoutedRecord } from './route.js';
+import type { PutFailure } from './types.js';
+import { utf8Length } from './utf8.js';
+
+/** One Kinesis record that carries several user records of one shard in the KPL format. */
+export interface AggregateEntry<R extends RoutedRecord<unknown>> {
+  shardId: string;
+  /** Outer partition key (the first user record's) + aggregate bytes. */
+  size: number;
+  partitionKey: string;
+  /** The first user record's hash key, pinning the aggregate to the shard its records were routed to. */
+  explicitHashKey: string;
+  data: Uint8Array;
+  attempts: number;
+  /** The user records, in the order consumers number them (subSequenceNumber). */
+  records: R[];
+}
+
+/** What a PutRecords batch carries: plain records and aggregates. */
+export type KinesisEntry<R extends RoutedRecord<unknown>> = R | AggregateEntry<R>;
+
+/** The user records an entry carries. */
+export function membersOf<R extends RoutedRecord<unknown>>(entry: KinesisEntry<R>): R[] {
+  return 'records' in entry ? entry.records : [entry];
+}
+
+export interface AggregationOptions extends Partial<AggregationLimits> {
+  /** Largest Kinesis record, partition key + data; aggregates stay within it. Default 1 MiB. */
+  maxRecordBytes?: number;
+  /** Entries in one PutRecords batch. Default 500. */
+  maxBatchCount?: number;
+  /** Bytes (partition keys + data) in one PutRecords batch. Default 5 MiB. */
+  maxBatchBytes?: number;
+}
+
+/** Bytes the outer partition key can take at most: 256 characters of up to 4 UTF-8 bytes. */
+const MAX_PARTITION_KEY_BYTES = PARTITION_KEY_MAX_CHARS * 4;
+
+/**
+ * Packs one shard's user records into KPL aggregates and cuts the result into PutRecords batches
+ * that respect the count and byte limits exactly. A record that would travel alone in an
+ * aggregate is sent as a plain record.
+ */
+export function createShardAggregator(options: AggregationOptions = {}) {
+  const maxRecordBytes = options.maxRecordBytes ?? RECORD_DEFAULT_BYTES;
+  const maxCount = options.maxBatchCount ?? PUT_RECORDS_MAX_RECORDS;
+  const maxBytes = options.maxBatchBytes ?? PUT_RECORDS_DEFAULT_BYTES;
+  const builder = createAggregateBuilder({
+    maxBytes: Math.min(options.maxBytes ?? DEFAULT_AGGREGATION.maxBytes, maxRecordBytes - MAX_PARTITION_KEY_BYTES),
+    maxCount: options.maxCount ?? DEFAULT_AGGREGATION.maxCount,
+  });
+
+  function seal<R extends RoutedRecord<unknown>>(shardId: string, records: R[]): KinesisEntry<R> {
+    if (records.length === 1) return records[0];
+    const first = records[0];
+    const data = builder.build();
+    builder.reset();
+    return {
+      shardId,
+      size: utf8Length(first.partitionKey) + data.length,
+      partitionKey: first.partitionKey,
+      explicitHashKey: hashKeyToDecimal(first.hashKey),
+      data,
+      attempts: 0,
+      records,
+    };
+  }
+
+  /** Aggregates the records of one shard and cuts the entries into batches. */
+  return function aggregate<R extends RoutedRecord<unknown>>(shardId: string, records: readonly R[]): Batch<KinesisEntry<R>>[] {
+    const entries: KinesisEntry<R>[] = [];
+    let group: R[] = [];
+    builder.reset();
+    for (const record of records) {
+      if (builder.tryAdd(record)) group.push(record);
+      else {
+        entries.push(seal(shardId, group));
+        builder.tryAdd(record);
+        group = [record];
+      }
+    }
+    if (group.length > 0) entries.push(seal(shardId, group));
+    const batches: Batch<KinesisEntry<R>>[] = [];
+    let current: Batch<KinesisEntry<R>> | undefined;
+    for (const entry of entries) {
+      if (current === undefined || current.entries.length >= maxCount || current.bytes + entry.size > maxBytes) {
+        current = { shardId, entries: [], bytes: 0 };
+        batches.push(current);
+      }
+      current.entries.push(entry);
+      current.bytes += entry.size;
+    }
+    return batches;
+  };
+}
+
+/**
+ * Turns batches of one shard's records into batches of KPL aggregates: the optional stage between
+ * `collectBatches` and `putBatches`. Only records routed to the same shard share an aggregate, its
+ * partition key is its first record's, and its explicit hash key pins it to that shard.
+ *
+ * @example
+ * ```ts
+ * import { encodeRecords, routeToShards, collectBatches, aggregateRecords, putBatches } from 'rxjs-kinesis';
+ * events$.pipe(
+ *   encodeRecords(toRecord), routeToShards(map),
+ *   collectBatches({ maxCount: 500, maxBytes: 5 * 1024 * 1024 }),
+ *   aggregateRecords({ maxBytes: 51_200 }),
+ *   putBatches({ client, streamName: 'events' }),
+ * );
+ * ```
+ */
+export function aggregateRecords<T>(
+  options: AggregationOptions = {},
+): OperatorFunction<Batch<RoutedRecord<T>> | PutFailure<T>, Batch<KinesisEntry<RoutedRecord<T>>> | PutFailure<T>> {
+  const aggregate = createShardAggregator(options);
+  return concatMap((item) => ('ok' in item ? [item] : aggregate(item.shardId, item.entries)));
+}

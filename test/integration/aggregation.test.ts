@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { from } from 'rxjs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { awsDeaggregate } from '../aggregation/helpers.js';
+import { createProducer } from '../../src/producer/create-producer.js';
+import { listAllShards } from '../../src/shard-map.js';
+import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
+import type { PutOutcome } from '../../src/types.js';
+import { readBack } from '../helpers/read-back.js';
+import { seededRandom } from '../helpers/random.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const agg = suite('producer with KPL aggregation against the local Kinesis (limits on)');
+let local: LocalKinesis;
+agg.before(async () => {
+  local = await startLocalKinesis({ limits: true });
+});
+agg.after(async () => {
+  await local?.stop();
+});
+
+agg('100,000 values, 1,000 random keys, 4 shards: every record decodes, the multiset is exact, no sub-record on the wrong shard', async () => {
+  await local.createStream('agg', 4);
+  const client = local.client();
+  const random = seededRandom(11);
+  const keys = Array.from({ length: 1000 }, (_, i) => `${Math.floor(random() * 1e9).toString(36)}-ключ-${i}`);
+  const values = Array.from({ length: 100_000 }, (_, i) => ({ key: keys[Math.floor(random() * keys.length)], body: `v${i}:${'x'.repeat(Math.floor(random() * 150))}` }));
+  const producer = createProducer({ client, streamName: 'agg', aggregation: {} });
+  const outcomes: PutOutcome<(typeof values)[number]>[] = [];
+  await new Promise<void>((resolve, reject) =>
+    from(values)
+      .pipe(producer.put((v) => ({ partitionKey: v.key, data: v.body })))
+      .subscribe({ next: (o) => outcomes.push(o), error: reject, complete: resolve }),
+  );
+  await producer.close();
+  assert.is(outcomes.length, values.length);
+  assert.is(outcomes.filter((o) => !o.ok).length, 0);
+
+  const ranges = new Map(
+    (await listAllShards(client, { streamName: 'agg' })).map((s) => [s.ShardId!, [BigInt(s.HashKeyRange!.StartingHashKey!), BigInt(s.HashKeyRange!.EndingHashKey!)]]),
+  );
+  const expected = new Map<string, number>();
+  for (const v of values) expected.set(`${v.key}|${v.body}`, (expected.get(`${v.key}|${v.body}`) ?? 0) + 1);
+  const bySequence = new Map(outcomes.map((o) => [o.ok ? `${o.sequenceNumber}/${o.subSequenceNumber ?? -1}` : '', o]));
+  let decoded = 0;
+  let aggregates = 0;
+  for (const [shardId, records] of await readBack(client, 'agg')) {
+    const [lo, hi] = ranges.get(shardId)!;
+    for (const r of records) {
+      const subs = awsDeaggregate(r.Data!);
+      const aggregated = subs.length > 1 || r.Data![0] === 0xf3;
+      if (aggregated) aggregates++;
+      subs.forEach((sub, i) => {
+        const body = Buffer.from(sub.data, 'hex').toString();
+        const id = `${sub.partitionKey}|${body}`;
+        const left = expected.get(id);
+        assert.ok(left !== undefined && left > 0, `decoded a record nobody sent or twice: ${id}`);
+        expected.set(id, left - 1);
+        const hash = BigInt(`0x${createHash('md5').update(sub.partitionKey, 'utf8').digest('hex')}`);
+        assert.ok(lo <= hash && hash <= hi, `sub-record ${sub.partitionKey} on ${shardId}`);
+        const o = bySequence.get(`${r.SequenceNumber}/${aggregated ? i : -1}`);
+        assert.ok(o && o.ok && o.shardId === shardId && `${o.value.key}|${o.value.body}` === id, 'outcome names where the value was read');
+        decoded++;
+      });
+    }
+  }
+  assert.is(decoded, values.length);
+  assert.ok([...expected.values()].every((n) => n === 0));
+  assert.ok(aggregates > 0 && aggregates < values.length / 50, `${aggregates} aggregates`);
+  const stats = local.stats();
+  const throttled = stats.shards.reduce((n, s) => n + s.throttledRecords, 0);
+  const accepted = stats.shards.reduce((n, s) => n + s.acceptedRecords, 0);
+  assert.ok(throttled <= 0.01 * (accepted + throttled), `throttled ${throttled} of ${accepted + throttled}`);
+});
+
+agg.run();

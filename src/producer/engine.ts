@@ -46,9 +46,12 @@ export function createEngine<T>(o: ResolvedOptions) {
   const pressure = createPressure(o);
   const limiters = o.rateLimit === false ? undefined : createShardLimiters({ budget: o.shardBudget, rateLimit: o.rateLimit, adaptive: o.adaptiveRate, scheduler, shared: o.limits, onSignal: emit });
   const queue: HeldBatch<T>[] = [];
-  /** Requests in flight or waiting for their shard's limiter, per shard and in all. */
-  const busyByShard = new Map<string, number>();
-  let busy = 0;
+  /** PutRecords requests in flight, per shard and in all. */
+  const inFlightByShard = new Map<string, number>();
+  let inFlight = 0;
+  /** Shards with a batch waiting for their limiter, and batches granted but waiting for a request slot. */
+  const waitingShards = new Set<string>();
+  const ready: HeldBatch<T>[] = [];
   const retries = new Set<{ timer: Subscription; entries: HeldRecord<T>[] }>();
   const sinks = new Set<OutcomeSink<T>>();
   const idle: (() => void)[] = [];
@@ -111,23 +114,49 @@ export function createEngine<T>(o: ResolvedOptions) {
   }
 
   /** Sends queued batches, oldest first, as far as the concurrency limits allow. */
+  /**
+   * Moves queued batches on, oldest first. With limits, each shard has one batch waiting for its
+   * bucket at a time, so tokens are taken as they come even while requests are in flight; granted
+   * batches then wait in `ready` for a free request slot.
+   */
   function pump(): void {
-    for (let i = 0; i < queue.length && busy < o.maxConcurrentRequests; i++) {
+    for (let i = 0; i < queue.length; i++) {
       const batch = queue[i];
-      const shardBusy = busyByShard.get(batch.shardId) ?? 0;
-      if (shardBusy >= o.maxInFlightPerShard) continue;
-      const next = limiters ? takeWithinLimit(batch) : batch;
-      if (next === batch) queue.splice(i--, 1);
-      busy++;
-      busyByShard.set(batch.shardId, shardBusy + 1);
-      if (limiters === undefined) send(next);
-      else {
-        const weight = limiters.weightOf(next.entries.length, next.bytes);
-        if (limiters.wouldWait(next.shardId, weight)) {
-          emit({ type: 'throttled', shardId: next.shardId, source: 'local', count: next.entries.length, rate: limiters.rate(next.shardId) });
-        }
-        limiters.acquire(next.shardId, weight).then(() => send(next), () => release(next));
+      if (limiters === undefined) {
+        if (!hasSlot(batch.shardId)) continue;
+        queue.splice(i--, 1);
+        send(batch);
+        continue;
       }
+      if (waitingShards.has(batch.shardId)) continue;
+      const next = takeWithinLimit(batch);
+      if (next === batch) queue.splice(i--, 1);
+      const weight = limiters.weightOf(next.entries.length, next.bytes);
+      if (limiters.wouldWait(next.shardId, weight)) {
+        emit({ type: 'throttled', shardId: next.shardId, source: 'local', count: next.entries.length, rate: limiters.rate(next.shardId) });
+      }
+      waitingShards.add(next.shardId);
+      limiters.acquire(next.shardId, weight).then(
+        () => {
+          waitingShards.delete(next.shardId);
+          ready.push(next);
+          sendReady();
+          pump();
+        },
+        () => waitingShards.delete(next.shardId),
+      );
+    }
+    sendReady();
+  }
+
+  function hasSlot(shardId: string): boolean {
+    return inFlight < o.maxConcurrentRequests && (inFlightByShard.get(shardId) ?? 0) < o.maxInFlightPerShard;
+  }
+
+  function sendReady(): void {
+    for (let i = 0; i < ready.length; i++) {
+      if (!hasSlot(ready[i].shardId)) continue;
+      send(ready.splice(i--, 1)[0]);
     }
   }
 
@@ -145,11 +174,6 @@ export function createEngine<T>(o: ResolvedOptions) {
     return { shardId: batch.shardId, entries, bytes: taken };
   }
 
-  function release(batch: HeldBatch<T>): void {
-    busy--;
-    busyByShard.set(batch.shardId, (busyByShard.get(batch.shardId) ?? 1) - 1);
-  }
-
   function send(batch: HeldBatch<T>): void {
     if (disposed) return;
     const now = scheduler.now();
@@ -160,17 +184,17 @@ export function createEngine<T>(o: ResolvedOptions) {
       expire(records.filter((r) => now - r.createdAt >= o.recordTtlMs), 'none (waited in the producer)', batch.shardId);
       const live = batch.entries.filter((e) => !late(e));
       records.filter((r) => now - r.createdAt < o.recordTtlMs).forEach(route);
-      if (live.length === 0) {
-        release(batch);
-        return pump();
-      }
+      if (live.length === 0) return pump();
       batch = { shardId: batch.shardId, entries: live, bytes: sumSizes(live) };
     }
     const records = batch.entries.reduce((n, e) => n + membersOf(e).length, 0);
     held.inFlight += records;
+    inFlight++;
+    inFlightByShard.set(batch.shardId, (inFlightByShard.get(batch.shardId) ?? 0) + 1);
     const sent = batch;
     putBatch(o.client, o.stream, sent, { requestTimeoutMs: o.requestTimeoutMs, scheduler }).then((result) => {
-      release(sent);
+      inFlight--;
+      inFlightByShard.set(sent.shardId, (inFlightByShard.get(sent.shardId) ?? 1) - 1);
       held.inFlight -= records;
       settle(sent, result, scheduler.now() - now);
       pump();
@@ -255,6 +279,7 @@ export function createEngine<T>(o: ResolvedOptions) {
       ...shardMap.drain(),
       ...batcher.drain(),
       ...queue.splice(0).flatMap((b) => membersOfAll(b.entries)),
+      ...ready.splice(0).flatMap((b) => membersOfAll(b.entries)),
       ...[...retries].flatMap((g) => (g.timer.unsubscribe(), g.entries)),
     ] as HeldRecord<T>[];
     retries.clear();

@@ -35,7 +35,7 @@ export interface ProducerOptions {
   retry?: RetryOptions;
   /** Bound on one request; a request still unanswered is aborted and retried. Default 10000 ms. */
   requestTimeoutMs?: number;
-  /** PutRecords requests in flight (or waiting for the shard's limiter) per shard. Default 4. */
+  /** PutRecords requests in flight per shard. Default 4. */
   maxInFlightPerShard?: number;
   /** PutRecords requests in flight in all. Default 64. */
   maxConcurrentRequests?: number;

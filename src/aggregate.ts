@@ -55,11 +55,12 @@ export function createShardAggregator(options: AggregationOptions = {}) {
     maxCount: options.maxCount ?? DEFAULT_AGGREGATION.maxCount,
   });
 
+  /** Turns the builder's records into one entry and empties the builder. */
   function seal<R extends RoutedRecord<unknown>>(shardId: string, records: R[]): KinesisEntry<R> {
-    if (records.length === 1) return records[0];
-    const first = records[0];
-    const data = builder.build();
+    const data = records.length === 1 ? undefined : builder.build();
     builder.reset();
+    if (data === undefined) return records[0];
+    const first = records[0];
     return {
       shardId,
       size: utf8Length(first.partitionKey) + data.length,

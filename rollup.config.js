@@ -1,5 +1,6 @@
 import { builtinModules } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import esbuild from 'rollup-plugin-esbuild';
 import dts from 'rollup-plugin-dts';
 
@@ -17,16 +18,30 @@ const entries = [
   { input: 'src/testing/index.ts', name: 'testing' },
 ];
 
+/** The `"node"` build swaps the pure-JS MD5 of aggregates for node:crypto's. */
+const nodeMd5 = {
+  name: 'node-md5',
+  resolveId(source, importer) {
+    if (source === './checksum.js' && importer?.includes('/src/aggregation/')) {
+      return fileURLToPath(new URL('./src/aggregation/checksum-node.ts', import.meta.url));
+    }
+    return null;
+  },
+};
+
+const bundle = (input, name, extra = []) => ({
+  input,
+  external,
+  plugins: [...extra, esbuild({ target: 'es2022' })],
+  output: [
+    { file: `dist/${name}.mjs`, format: 'es', sourcemap: true },
+    { file: `dist/${name}.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
+  ],
+});
+
 export default [
-  ...entries.map(({ input, name }) => ({
-    input,
-    external,
-    plugins: [esbuild({ target: 'es2022' })],
-    output: [
-      { file: `dist/${name}.mjs`, format: 'es', sourcemap: true },
-      { file: `dist/${name}.cjs`, format: 'cjs', sourcemap: true, exports: 'named' },
-    ],
-  })),
+  ...entries.map(({ input, name }) => bundle(input, name)),
+  bundle('src/index.ts', 'index.node', [nodeMd5]),
   ...entries.map(({ input, name }) => ({
     input,
     external,

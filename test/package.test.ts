@@ -1,0 +1,48 @@
+import { builtinModules, createRequire } from 'node:module';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const root = new URL('..', import.meta.url).pathname;
+const builtins = new Set(builtinModules);
+/** Node-only by design: the local Kinesis, and the `"node"` build's MD5. */
+const nodeOnly = (file: string) => file.includes('/src/testing/') || file.endsWith('/checksum-node.ts');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+const browser = suite('browser-safe sources');
+browser('no Node built-in is imported by the library outside its Node-only files', () => {
+  const offenders: string[] = [];
+  for (const file of files(join(root, 'src')).filter((f) => f.endsWith('.ts') && !nodeOnly(f))) {
+    // Import and export statements only (doc comment examples may show Node code).
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\b[^;]*?from\s+'([^']+)'/gm)) {
+      if (spec.startsWith('node:') || builtins.has(spec)) offenders.push(`${file}: ${spec}`);
+    }
+  }
+  assert.equal(offenders, []);
+});
+browser.run();
+
+const dist = suite('built package (npm test builds before it runs the suites)');
+dist('the browser build has no node: import; the node build uses node:crypto; both load through the exports map', async () => {
+  if (!existsSync(join(root, 'dist/index.mjs'))) assert.unreachable('dist/ is missing: run `npm run build` first');
+  assert.not.match(readFileSync(join(root, 'dist/index.mjs'), 'utf8'), /from 'node:/);
+  assert.match(readFileSync(join(root, 'dist/index.node.mjs'), 'utf8'), /node:crypto/);
+  const esm = await import('rxjs-kinesis');
+  const cjs = createRequire(import.meta.url)('rxjs-kinesis');
+  for (const mod of [esm, cjs]) {
+    assert.type(mod.createProducer, 'function');
+    assert.type(mod.toKinesis, 'function');
+    const agg = mod.encodeAggregate([{ partitionKey: 'a', data: new Uint8Array([1]) }, { partitionKey: 'b', data: new Uint8Array([2]) }]);
+    assert.is(mod.decodeAggregate(agg).length, 2, 'checksum verified');
+  }
+  const testing = await import('rxjs-kinesis/testing');
+  assert.type(testing.startLocalKinesis, 'function');
+});
+dist.run();

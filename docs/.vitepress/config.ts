@@ -1,0 +1,97 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type DefaultTheme } from 'vitepress';
+
+const API_DIR = fileURLToPath(new URL('../api/', import.meta.url));
+
+/** The recipes, in the order a new user meets the questions. Titles are the questions users ask. */
+export const RECIPES: DefaultTheme.SidebarItem[] = [
+  { text: 'How do I send IoT events keyed by device id?', link: '/recipes/iot-device-events' },
+  { text: 'How do I spot and fix a hot shard?', link: '/recipes/hot-shard' },
+  { text: 'How do I stream a huge file in bounded memory?', link: '/recipes/huge-file' },
+  { text: 'How do I watch retries and throttles live?', link: '/recipes/watch-signals' },
+  { text: 'What do I do with values that failed?', link: '/recipes/failed-values' },
+  { text: 'How do I shut down gracefully in a container or Lambda?', link: '/recipes/graceful-shutdown' },
+  { text: 'How do I send clickstream from a browser with temporary credentials?', link: '/recipes/browser-clickstream' },
+  { text: 'How do I test my pipeline locally with real throttling?', link: '/recipes/local-throttling' },
+  { text: 'How do I use the stages on their own?', link: '/recipes/stages' },
+  { text: 'How do several processes share one shard budget?', link: '/recipes/shared-limits' },
+  { text: 'Which aggregation settings suit Lambda consumers?', link: '/recipes/aggregation-lambda' },
+];
+
+/** Sidebar of the generated API reference: one group per module, one link per page typedoc wrote. */
+function apiSidebar(): DefaultTheme.SidebarItem[] {
+  const modules = [
+    { text: "'rxjs-kinesis'", dir: 'rxjs-kinesis' },
+    { text: "'rxjs-kinesis/testing'", dir: 'rxjs-kinesis/testing' },
+  ];
+  return modules
+    .filter((m) => existsSync(`${API_DIR}${m.dir}`))
+    .map((m) => ({
+      text: m.text,
+      collapsed: true,
+      link: `/api/${m.dir}/`,
+      items: ['functions', 'classes', 'interfaces', 'type-aliases', 'variables']
+        .filter((kind) => existsSync(`${API_DIR}${m.dir}/${kind}`))
+        .flatMap((kind) =>
+          readdirSync(`${API_DIR}${m.dir}/${kind}`)
+            .filter((f) => f.endsWith('.md'))
+            .sort()
+            .map((f) => ({ text: f.slice(0, -3), link: `/api/${m.dir}/${kind}/${f.slice(0, -3)}` })),
+        ),
+    }));
+}
+
+export default defineConfig({
+  title: 'rxjs-kinesis',
+  description: 'RxJS operators that make any Observable a reliable producer for Amazon Kinesis Data Streams.',
+  cleanUrls: false,
+  lastUpdated: false,
+  // The example app and the scripts are code, not pages.
+  srcExclude: ['examples/**', 'scripts/**', 'README.md'],
+  themeConfig: {
+    nav: [
+      { text: 'Get started', link: '/guide/node' },
+      { text: 'Concepts', link: '/concepts/partition-keys' },
+      { text: 'Recipes', link: '/recipes/' },
+      { text: 'Options', link: '/reference/options' },
+      { text: 'API', link: '/api/' },
+    ],
+    sidebar: {
+      '/api/': [{ text: 'API reference', link: '/api/', items: apiSidebar() }],
+      '/': [
+        {
+          text: 'Get started',
+          items: [
+            { text: 'In Node', link: '/guide/node' },
+            { text: 'In the browser', link: '/guide/browser' },
+            { text: 'The clickstream example app', link: '/guide/clickstream-app' },
+          ],
+        },
+        {
+          text: 'Concepts',
+          items: [
+            { text: 'Partition keys and hot shards', link: '/concepts/partition-keys' },
+            { text: 'Shard limits', link: '/concepts/shard-limits' },
+            { text: 'Ordering', link: '/concepts/ordering' },
+            { text: 'At-least-once delivery and duplicates', link: '/concepts/delivery' },
+            { text: 'Aggregation and consumers', link: '/concepts/aggregation' },
+            { text: 'Backpressure', link: '/concepts/backpressure' },
+          ],
+        },
+        { text: 'Recipes', link: '/recipes/', items: RECIPES },
+        {
+          text: 'Reference',
+          items: [
+            { text: 'Options', link: '/reference/options' },
+            { text: 'Outcomes and signals', link: '/reference/signals' },
+            { text: 'Browser bundle size', link: '/reference/browser-size' },
+            { text: 'API (generated)', link: '/api/' },
+          ],
+        },
+      ],
+    },
+    outline: { level: [2, 3] },
+    search: { provider: 'local' },
+  },
+});

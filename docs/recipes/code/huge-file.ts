@@ -1,0 +1,39 @@
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { lastValueFrom, reduce, tap } from 'rxjs';
+import { createProducer, pullFrom } from 'rxjs-kinesis';
+
+export async function main({ client = new KinesisClient({}), streamName = 'access-logs', file = 'access.log' } = {}) {
+  // The buffer bounds are the memory budget: pressure turns 'high' at 80% of them and pulling stops.
+  const producer = createProducer({ client, streamName, maxBufferedRecords: 1000, maxBufferedBytes: 4 * 1024 * 1024 });
+
+  let pauses = 0;
+  producer.pressure$.subscribe((p) => p.level !== 'ok' && pauses++);
+
+  let read = 0;
+  let mostHeld = 0;
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  const tally = await lastValueFrom(
+    pullFrom(lines, producer).pipe(
+      tap(() => read++),
+      // An access log line starts with the client's address: many distinct keys, so the shards share the load.
+      producer.put((line) => ({ partitionKey: line.slice(0, line.indexOf(' ')) || 'empty-line', data: line })),
+      reduce(
+        (t, o) => {
+          mostHeld = Math.max(mostHeld, read - t.sent - t.failed);
+          return o.ok ? { ...t, sent: t.sent + 1 } : { ...t, failed: t.failed + 1 };
+        },
+        { sent: 0, failed: 0 },
+      ),
+    ),
+  );
+  await producer.close();
+
+  console.log(`read ${read} lines, sent ${tally.sent}, failed ${tally.failed}`);
+  console.log(`at most ${mostHeld} lines in memory; reading paused ${pauses} times`);
+  return { read, ...tally, mostHeld, pauses };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main({ file: process.argv[2] });

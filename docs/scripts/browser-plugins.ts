@@ -1,0 +1,36 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import alias from '@rollup/plugin-alias';
+import commonjs from '@rollup/plugin-commonjs';
+import json from '@rollup/plugin-json';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
+import type { Plugin } from 'rollup';
+import esbuild from 'rollup-plugin-esbuild';
+
+const require = createRequire(import.meta.url);
+
+/** The library's sources, so browser bundles and docs use what `src/` says today, not a stale `dist/`. */
+export const SRC_INDEX = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+
+/**
+ * Rollup plugins that turn the library (and whatever an app imports) into browser code: no Node
+ * built-ins, Bottleneck without its Redis clustering, the `browser` fields of every package.
+ */
+export function browserPlugins(): Plugin[] {
+  return [
+    alias({
+      entries: [
+        { find: /^rxjs-kinesis$/, replacement: SRC_INDEX },
+        // Bottleneck's main entry pulls in its clustering code (Redis, Node's events); `light` is the browser build.
+        { find: /^bottleneck$/, replacement: require.resolve('bottleneck/light.js') },
+      ],
+    }),
+    replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
+    nodeResolve({ browser: true, preferBuiltins: false, extensions: ['.mjs', '.js', '.json', '.ts'] }),
+    // js-md5 requires 'crypto' and 'buffer' only inside the branch it takes under Node; leave those calls alone.
+    commonjs({ ignore: ['crypto', 'buffer'] }),
+    json(),
+    esbuild({ target: 'es2020', tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) }),
+  ];
+}

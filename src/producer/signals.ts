@@ -69,6 +69,21 @@ export interface StreamErrorSignal {
   message: string;
 }
 
+/**
+ * Where the shards' budgets are kept changed: `'shared'` with every producer process through Redis
+ * (`limits: { redis }`), or `'local'` while Redis is unreachable, each process then using `share` of
+ * each shard's budget by itself. Nothing held is lost in either change.
+ */
+export interface LimitsSignal {
+  type: 'limits';
+  mode: 'shared' | 'local';
+  reason: string;
+  /** Producer processes last seen sharing the stream's budget, this one included (undefined before Redis answered). */
+  processes: number | undefined;
+  /** In `'local'` mode: the fraction of each shard's budget this process uses alone. */
+  share?: number;
+}
+
 /** Everything the producer reports as it works; switch on `type`. */
 export type ProducerSignal =
   | BatchSentSignal
@@ -77,4 +92,5 @@ export type ProducerSignal =
   | DroppedSignal
   | ExpiredSignal
   | ShardMapRefreshedSignal
-  | StreamErrorSignal;
+  | StreamErrorSignal
+  | LimitsSignal;

@@ -1,8 +1,84 @@
 /**
- * Sharing each shard's budget between producer processes through Redis (Bottleneck's clustering).
- * Options only for now; the clustered limiter reads them.
+ * Sharing each shard's budget between producer processes through Redis (Bottleneck's clustering):
+ * the options, and the small pure decisions around them.
  */
-export interface SharedLimitsOptions {
-  /** An ioredis client, or ioredis connection options, for Bottleneck's Redis datastore. */
-  redis: unknown;
+
+/** The parts of an ioredis client (or Cluster) the shared limits use: it is duplicated, never used itself. */
+export interface RedisClientLike {
+  duplicate(override?: Record<string, unknown>): unknown;
 }
+
+/** Sharing each shard's budget with every producer process writing to the stream. */
+export interface SharedLimitsOptions {
+  /**
+   * An ioredis client, or ioredis connection options (`{ host, port, ... }`). A client is not used
+   * itself: the producer opens its own duplicates of it and closes them when it closes. Options need
+   * the `ioredis` package installed (Bottleneck loads it).
+   */
+  redis: RedisClientLike | Record<string, unknown>;
+  /**
+   * Name the processes meet under in Redis: processes with the same `key` share each shard's budget.
+   * Default: the stream's name.
+   */
+  key?: string;
+  /**
+   * Fraction of each shard's budget, in (0, 1], a process uses alone while Redis is unreachable.
+   * Default: 1 / the number of producer processes last seen through Redis (1 if Redis never answered).
+   */
+  fallbackShare?: number;
+}
+
+/** Which stream the limits are for: the engine's stream reference. */
+export interface StreamNames {
+  streamName?: string | undefined;
+  streamARN?: string | undefined;
+}
+
+/** How often each process's limiter refreshes the shared reservoir and checks for capacity, in ms. */
+export const SHARED_HEARTBEAT_MS = 100;
+/** Tokens the shared bucket holds at most, in ms of the rate: two heartbeats, so no refill is capped away between ticks. */
+export const SHARED_BUCKET_MS = 2 * SHARED_HEARTBEAT_MS;
+/** How often a process checks Redis and says it is alive, in ms. */
+export const CHECK_INTERVAL_MS = 500;
+/** A check unanswered this long means Redis is unreachable, in ms. */
+export const CHECK_TIMEOUT_MS = 1000;
+/** A process not seen for this long no longer counts among the processes sharing the budget, in ms. */
+export const PRESENCE_WINDOW_MS = 4 * CHECK_INTERVAL_MS;
+/** Redis keys of a stream's shared limits expire after this long without use, in ms. */
+export const SHARED_KEY_TTL_MS = 10 * 60_000;
+/** How often a process with waiting batches settles the shared rate (AIMD) with Redis, in ms. */
+export const RATE_SYNC_MS = 200;
+
+/** The stream's name: `streamName`, else the last part of the ARN (`arn:aws:kinesis:…:stream/NAME`). */
+export function streamKey(options: Pick<SharedLimitsOptions, 'key'>, stream: StreamNames | undefined): string {
+  if (options.key !== undefined) return options.key;
+  if (stream?.streamName) return stream.streamName;
+  if (stream?.streamARN) return stream.streamARN.slice(stream.streamARN.lastIndexOf('/') + 1);
+  throw new TypeError('shared limits need `limits.key` when the stream is not known');
+}
+
+/** Prefix of every Redis key of a stream's shared limits; braces keep a shard's keys in one Redis Cluster slot. */
+export const keyPrefix = (key: string) => `rxjs-kinesis:${key}`;
+/** Bottleneck's id for a shard's shared limiter: every process meets on it. */
+export const limiterId = (key: string, shardId: string) => `{${keyPrefix(key)}:${shardId}}`;
+
+/** The fraction of a shard's budget one process uses alone while Redis is unreachable. */
+export function fallbackShare(configured: number | undefined, processesLastSeen: number | undefined): number {
+  return configured ?? 1 / Math.max(1, processesLastSeen ?? 1);
+}
+
+/** Checks the options once, so a bad one throws at `createProducer`. */
+export function checkSharedLimits(options: SharedLimitsOptions): void {
+  if (options === null || typeof options !== 'object' || options.redis === null || typeof options.redis !== 'object') {
+    throw new TypeError('limits needs `redis`: an ioredis client or ioredis connection options');
+  }
+  const share = options.fallbackShare;
+  if (share !== undefined && !(share > 0 && share <= 1)) throw new RangeError(`limits.fallbackShare must be in (0, 1]; got ${share}`);
+  if (options.key !== undefined && (typeof options.key !== 'string' || options.key.length === 0)) {
+    throw new TypeError('limits.key must be a non-empty string');
+  }
+}
+
+/** Whether `redis` is a client to duplicate rather than connection options. */
+export const isRedisClient = (redis: SharedLimitsOptions['redis']): redis is RedisClientLike =>
+  typeof (redis as Partial<RedisClientLike>).duplicate === 'function';

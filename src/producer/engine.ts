@@ -68,8 +68,23 @@ export function createEngine<T>(o: ResolvedOptions) {
     else queue.push(...aggregate(batch.shardId, batch.entries));
     pump();
   });
+  /**
+   * Aggregates that landed on a shard the map did not predict (the stream resharded): consumers of
+   * that shard drop the sub-records outside its range, so each record waits for the new map, then is
+   * decided sent (its hash is in the shard it landed on) or sent again.
+   */
+  const unverified: { records: HeldRecord<T>[]; shardId: string; sequenceNumber: string }[] = [];
   const shardMap = createShardMapHolder(o, emit, {
-    routeWaiting: (records) => records.forEach((r) => route(r as HeldRecord<T>)),
+    loaded(map, waiting) {
+      for (const { records, shardId, sequenceNumber } of unverified.splice(0)) {
+        records.forEach((r, subSequenceNumber) => {
+          if (map.shardFor(r.hashKey)?.shardId === shardId) {
+            decide(r, { ok: true, value: r.value, shardId, sequenceNumber, subSequenceNumber, attempts: r.attempts });
+          } else route(r);
+        });
+      }
+      waiting.forEach((r) => route(r as HeldRecord<T>));
+    },
     expire: (record, code) => expire([record as HeldRecord<T>], code, undefined),
     breakStream,
   });
@@ -187,6 +202,7 @@ export function createEngine<T>(o: ResolvedOptions) {
       if (live.length === 0) return pump();
       batch = { shardId: batch.shardId, entries: live, bytes: sumSizes(live) };
     }
+    if (o.shardMapMaxAgeMs > 0) shardMap.refreshIfOlder(o.shardMapMaxAgeMs);
     const records = batch.entries.reduce((n, e) => n + membersOf(e).length, 0);
     held.inFlight += records;
     inFlight++;
@@ -206,6 +222,7 @@ export function createEngine<T>(o: ResolvedOptions) {
     for (const { entry, shardId, sequenceNumber } of result.succeeded) {
       if (shardId !== entry.shardId) unpredicted = true;
       if (!('records' in entry)) decide(entry, { ok: true, value: entry.value, shardId, sequenceNumber, attempts: entry.attempts });
+      else if (shardId !== entry.shardId) unverified.push({ records: entry.records, shardId, sequenceNumber });
       else entry.records.forEach((r, subSequenceNumber) => decide(r, { ok: true, value: r.value, shardId, sequenceNumber, subSequenceNumber, attempts: r.attempts }));
     }
     if (result.requestError?.kind === 'stream') breakStream(result.requestError.code, result.requestError.message);
@@ -280,6 +297,7 @@ export function createEngine<T>(o: ResolvedOptions) {
       ...batcher.drain(),
       ...queue.splice(0).flatMap((b) => membersOfAll(b.entries)),
       ...ready.splice(0).flatMap((b) => membersOfAll(b.entries)),
+      ...unverified.splice(0).flatMap((u) => u.records),
       ...[...retries].flatMap((g) => (g.timer.unsubscribe(), g.entries)),
     ] as HeldRecord<T>[];
     retries.clear();

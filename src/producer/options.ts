@@ -39,6 +39,11 @@ export interface ProducerOptions {
   maxInFlightPerShard?: number;
   /** PutRecords requests in flight in all. Default 64. */
   maxConcurrentRequests?: number;
+  /**
+   * Reload the shard map when it is older than this, checked as batches go out; 0 turns the periodic
+   * reload off. The map also reloads whenever a record lands on a shard it did not predict. Default 0 ms.
+   */
+  shardMapMaxAgeMs?: number;
   /** Each shard's write budget. Default the service's: 1000 records/s and 1 MiB/s. */
   shardBudget?: ShardBudget;
   /** Percentage of the shard budget to use, 1..100; `false` turns the per-shard limiter off. Default 100. */
@@ -110,6 +115,7 @@ export function resolveOptions(options: ProducerOptions) {
     shardBudget: { ...DEFAULT_SHARD_BUDGET, ...options.shardBudget },
     rateLimit,
     limits: options.limits,
+    shardMapMaxAgeMs: options.shardMapMaxAgeMs ?? 0,
     aggregation: options.aggregation === undefined || options.aggregation === false ? (false as const) : { ...DEFAULT_AGGREGATION, ...options.aggregation },
     adaptiveRate: options.adaptiveRate === false ? (false as const) : { ...DEFAULT_ADAPTIVE_RATE, ...options.adaptiveRate },
     maxBufferedRecords: positiveInteger('maxBufferedRecords', options.maxBufferedRecords ?? DEFAULT_MAX_BUFFERED_RECORDS),

@@ -10,7 +10,8 @@ import type { ProducerSignal } from './signals.js';
 export const MIN_REFRESH_INTERVAL_MS = 1000;
 
 interface Hooks {
-  routeWaiting(records: EncodedRecord<unknown>[]): void;
+  /** A new map is in: records that waited for it go on. */
+  loaded(map: ShardMap, waiting: EncodedRecord<unknown>[]): void;
   expire(record: EncodedRecord<unknown>, lastCode: string): void;
   breakStream(code: string, message: string): void;
 }
@@ -40,7 +41,7 @@ export function createShardMapHolder(o: ResolvedOptions, emit: (s: ProducerSigna
       removed: [...before].filter((id) => !after.has(id)),
       reason,
     });
-    hooks.routeWaiting(waiting.splice(0));
+    hooks.loaded(next, waiting.splice(0));
   }
 
   function failed(error: unknown, aborted: boolean, reason: string): void {
@@ -85,6 +86,7 @@ export function createShardMapHolder(o: ResolvedOptions, emit: (s: ProducerSigna
 
   /** Loads the map again, at most once per MIN_REFRESH_INTERVAL_MS. */
   function refresh(reason: string): void {
+    if (loading) return;
     const wait = lastLoadAt + MIN_REFRESH_INTERVAL_MS - scheduler.now();
     if (wait > 0) schedule(wait, reason);
     else load(reason);
@@ -92,6 +94,10 @@ export function createShardMapHolder(o: ResolvedOptions, emit: (s: ProducerSigna
 
   return {
     current: () => map,
+    /** Refreshes when the map is older than `maxAgeMs` (the periodic refresh, checked as batches go out). */
+    refreshIfOlder(maxAgeMs: number): void {
+      if (map !== undefined && scheduler.now() - lastLoadAt >= maxAgeMs) refresh('periodic refresh');
+    },
     refresh,
     /** Keeps a record that no shard of the current map takes until the next map. */
     wait(record: EncodedRecord<unknown>): void {

@@ -4,6 +4,8 @@
  *
  *   A. 2 shards, 100-byte values offered at 3x capacity for 20 s, no aggregation.
  *   B. The same, with shard 1 cut to 50% of its budget after 10 s (another writer sharing it).
+ *   C. 2 shards, 100-byte values with KPL aggregation, offered at 12,000 values/s per shard for 20 s:
+ *      user records per second and shard, throttled share.
  */
 import { parseArgs } from 'node:util';
 import { interval, mergeMap, range, take } from 'rxjs';
@@ -121,10 +123,64 @@ async function runCase(name: string, cut: boolean) {
   }
 }
 
+async function runAggregated() {
+  const local = await startLocalKinesis({ limits: true });
+  try {
+    await local.createStream('agg', SHARDS);
+    const client = local.client();
+    const producer = createProducer({ client, streamName: 'agg', aggregation: {} });
+    const perTick = (12_000 * SHARDS) / 100;
+    let sentInOffer = 0;
+    let sent = 0;
+    let failed = 0;
+    const started = Date.now();
+    await new Promise<void>((resolve, reject) =>
+      interval(10)
+        .pipe(
+          take(SECONDS * 100),
+          mergeMap((tick) => range(tick * perTick, perTick)),
+          producer.put((n) => ({ partitionKey: `device-${n % 10_000}`, data: `${n} ${payload}`.slice(0, 100) })),
+        )
+        .subscribe({
+          next: (o) => {
+            if (!o.ok) failed++;
+            else {
+              sent++;
+              if (Date.now() - started <= SECONDS * 1000) sentInOffer++;
+            }
+          },
+          error: reject,
+          complete: resolve,
+        }),
+    );
+    await producer.close();
+    const stats = local.stats().shards.filter((s) => s.streamName === 'agg');
+    const accepted = stats.reduce((n, s) => n + s.acceptedRecords, 0);
+    const throttled = stats.reduce((n, s) => n + s.throttledRecords, 0);
+    return {
+      case: 'aggregated 100-byte values, 12,000/s per shard offered',
+      seconds: SECONDS,
+      offeredValues: SECONDS * 100 * perTick,
+      sent,
+      failed,
+      userRecordsPerShardSecond: Math.round(sentInOffer / SECONDS / SHARDS),
+      kinesisRecordsAccepted: accepted,
+      throttledShare: Math.round((throttled / Math.max(1, accepted + throttled)) * 10000) / 100,
+      maxWindowBytes: stats.map((s) => s.maxWindowBytes),
+    };
+  } finally {
+    await local.stop();
+  }
+}
+
 const results = [await runCase('3x offered, 2 shards', false), await runCase('3x offered, shard 1 cut to 50%', true)];
+const aggregated = await runAggregated();
 console.log('\n| case | utilization % | service-throttled % | sent | expired | lost | read back | max records in 1 s per shard |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   console.log(`| ${r.case} | ${r.utilization} | ${r.throttledShare} | ${r.sent} | ${r.expired} | ${r.lost} | ${r.readBack} | ${(r.maxWindowRecords as number[]).join(', ')} |`);
 }
-for (const r of results) console.log(JSON.stringify(r));
+console.log(`\n| aggregated case | user records/s per shard | service-throttled % | sent | failed | max bytes in 1 s per shard |`);
+console.log('| --- | --- | --- | --- | --- | --- |');
+console.log(`| ${aggregated.case} | ${aggregated.userRecordsPerShardSecond} | ${aggregated.throttledShare} | ${aggregated.sent} | ${aggregated.failed} | ${aggregated.maxWindowBytes.join(', ')} |`);
+for (const r of [...results, aggregated]) console.log(JSON.stringify(r));

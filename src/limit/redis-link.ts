@@ -1,0 +1,124 @@
+import Bottleneck from 'bottleneck';
+import { leave, presence, type RedisEval } from './redis-scripts.js';
+import { CHECK_INTERVAL_MS, CHECK_TIMEOUT_MS, PRESENCE_WINDOW_MS, isRedisClient, type SharedLimitsOptions } from './shared-limits.js';
+
+/** The events of an ioredis client the link follows. */
+interface RedisEvents extends RedisEval {
+  status: string;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
+export interface RedisLink {
+  /** Bottleneck's connection (a command client and a subscriber), shared by every shard's limiter. */
+  readonly connection: Bottleneck.IORedisConnection;
+  /** The command client, for the link's own scripts. */
+  readonly client: RedisEval;
+  /** Producer processes last seen under the key, this one included; undefined until Redis answered. */
+  readonly processes: number | undefined;
+  /** Something failed on Redis: check it now rather than at the next interval. */
+  suspect(): void;
+  /** Stops checking and closes the connections (they are always the link's own). */
+  dispose(): Promise<void>;
+}
+
+export interface RedisLinkOptions {
+  redis: SharedLimitsOptions['redis'];
+  /** Key of the sorted set of processes alive. */
+  presenceKey: string;
+  /** Redis became reachable (`up`) or not; called on changes only, the first call whichever comes first. */
+  onChange(up: boolean, reason: string): void;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** `promise`, or a rejection once `ms` passed without an answer. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timeout: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timeout = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+    timeout.unref?.();
+  });
+  promise.catch(() => undefined);
+  return Promise.race([promise, late]).finally(() => clearTimeout(timeout));
+}
+
+/**
+ * A connection to Redis for the shared limits and a judgment of whether Redis is reachable: down as
+ * soon as the connection closes or a check (every `CHECK_INTERVAL_MS`, which also counts the processes
+ * alive) fails or goes unanswered for `CHECK_TIMEOUT_MS`; up again when a check succeeds. Timers are
+ * unref'd: checking never keeps a process alive.
+ */
+export function createRedisLink(o: RedisLinkOptions): RedisLink {
+  // A user's client is duplicated, so closing ours never touches theirs; lazyConnect would leave
+  // Bottleneck waiting for a 'ready' that no command triggers.
+  const connection = isRedisClient(o.redis)
+    ? new Bottleneck.IORedisConnection({ client: o.redis.duplicate({ lazyConnect: false }), Redis: o.redis.constructor })
+    : new Bottleneck.IORedisConnection({ clientOptions: { ...o.redis, lazyConnect: false } });
+  const client = (connection as unknown as { client: RedisEvents }).client;
+  const member = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  let up: boolean | undefined;
+  let processes: number | undefined;
+  let lastError: string | undefined;
+  let checking = false;
+  let disposed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  function set(next: boolean, reason: string): void {
+    if (disposed || next === up) return;
+    up = next;
+    o.onChange(next, reason);
+  }
+
+  function check(): void {
+    if (checking || disposed) return;
+    checking = true;
+    clearTimeout(timer);
+    within(presence(client, o.presenceKey, member, PRESENCE_WINDOW_MS), CHECK_TIMEOUT_MS)
+      .then(
+        (count) => {
+          processes = count;
+          if (client.status === 'ready') set(true, `Redis answered; ${count} producer process(es) share the budget`);
+        },
+        (e) => set(false, `${message(e)}${lastError && lastError !== message(e) ? ` (${lastError})` : ''}`),
+      )
+      .finally(() => {
+        checking = false;
+        if (disposed) return;
+        timer = setTimeout(check, CHECK_INTERVAL_MS);
+        timer.unref?.();
+      });
+  }
+
+  const onClose = () => set(false, `connection to Redis closed${lastError ? ` (${lastError})` : ''}`);
+  const onReady = () => {
+    lastError = undefined;
+    check();
+  };
+  client.on('close', onClose);
+  client.on('ready', onReady);
+  connection.on('error', (e) => {
+    lastError = message(e);
+  });
+  check();
+
+  return {
+    connection,
+    client,
+    get processes() {
+      return processes;
+    },
+    suspect: check,
+    async dispose() {
+      if (disposed) return;
+      const wasUp = up === true;
+      disposed = true;
+      clearTimeout(timer);
+      client.off('close', onClose);
+      client.off('ready', onReady);
+      if (wasUp) await within(leave(client, o.presenceKey, member), CHECK_TIMEOUT_MS).catch(() => undefined);
+      // quit() flushes what is pending; with Redis gone only disconnect() stops the reconnecting.
+      await connection.disconnect(wasUp).catch(() => undefined);
+    },
+  };
+}

@@ -31,6 +31,21 @@ export function browserPlugins(): Plugin[] {
     // js-md5 requires 'crypto' and 'buffer' only inside the branch it takes under Node; leave those calls alone.
     commonjs({ ignore: ['crypto', 'buffer'] }),
     json(),
-    esbuild({ target: 'es2020', tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) }),
+    typescriptOnly(esbuild({ target: 'es2020', tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) })),
   ];
+}
+
+/**
+ * rollup-plugin-esbuild resolves every relative import itself (our `./x.js` is `./x.ts`), which inside packages
+ * would skip node-resolve's `browser` field mappings (the SDK's `./runtimeConfig` -> `./runtimeConfig.browser`).
+ */
+function typescriptOnly(plugin: Plugin): Plugin {
+  const resolveId = plugin.resolveId as Extract<Plugin['resolveId'], (...args: never[]) => unknown>;
+  return {
+    ...plugin,
+    resolveId(id, importer, options) {
+      if (importer?.includes('/node_modules/')) return null;
+      return resolveId.call(this, id, importer, options);
+    },
+  };
 }

@@ -77,4 +77,4 @@ export async function main({ client = new KinesisClient({}), streamName = 'telem
   return { sent, failed, kinesisRecords, invocations, mostPerInvocation, distinct: seen.size };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

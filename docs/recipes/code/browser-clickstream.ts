@@ -24,6 +24,8 @@ export interface ClickstreamOptions {
   credentials: CredentialsProvider;
   /** Only to send to a local Kinesis; leave it out for AWS. */
   endpoint?: string;
+  /** Clicks held at most while Kinesis is slow or unreachable; past that the oldest are dropped. Default 5000. */
+  maxBufferedRecords?: number;
   /** More clicks to send beside the page's own (the example app simulates visitors with it). */
   more$?: Observable<Click>;
 }
@@ -32,10 +34,10 @@ export interface ClickstreamOptions {
 const describe = (target: EventTarget | null) =>
   target instanceof Element ? `${target.tagName.toLowerCase()}${target.id ? `#${target.id}` : ''}` : 'document';
 
-export function startClickstream({ region, streamName, credentials, endpoint, more$ }: ClickstreamOptions) {
+export function startClickstream({ region, streamName, credentials, endpoint, maxBufferedRecords = 5000, more$ }: ClickstreamOptions) {
   const client = new KinesisClient({ region, credentials, ...(endpoint ? { endpoint } : {}) });
-  // A page must never grow without bound: keep at most 5,000 clicks and drop the oldest past that.
-  const producer = createProducer({ client, streamName, lingerMs: 500, maxBufferedRecords: 5000, overflow: 'dropOldest' });
+  // A page must never grow without bound: past maxBufferedRecords clicks, drop the oldest.
+  const producer = createProducer({ client, streamName, lingerMs: 500, maxBufferedRecords, overflow: 'dropOldest' });
 
   const sessionId = crypto.randomUUID();
   let seq = 0;

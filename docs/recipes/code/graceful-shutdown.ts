@@ -55,4 +55,4 @@ export const handler = (event: SqsEvent) => {
   return sendMessages(lambdaProducer, event);
 };
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

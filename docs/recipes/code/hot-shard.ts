@@ -58,4 +58,4 @@ export async function main({ client = new KinesisClient({}), streamName = 'click
   return { byBrowser, bySession };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

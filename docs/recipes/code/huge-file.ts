@@ -36,4 +36,4 @@ export async function main({ client = new KinesisClient({}), streamName = 'acces
   return { read, ...tally, mostHeld, pauses };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main({ file: process.argv[2] });
+if (process.argv[1] === fileURLToPath(import.meta.url)) void main({ file: process.argv[2] });

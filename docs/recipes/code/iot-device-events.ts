@@ -40,4 +40,4 @@ export async function main({ client = new KinesisClient({}), streamName = 'iot-e
   return { sent, failed: tally.failed, perShard: tally.perShard };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

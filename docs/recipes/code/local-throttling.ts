@@ -52,4 +52,4 @@ export async function main({ orders = 3000, shards = 2 } = {}) {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

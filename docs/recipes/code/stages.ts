@@ -53,4 +53,4 @@ export async function main({ client = new KinesisClient({}), streamName = 'event
   return { plan, batches, ...outcomes };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

@@ -55,4 +55,4 @@ export async function main({ client = new KinesisClient({}), streamName = 'event
   return { sent, failed, seconds: second };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

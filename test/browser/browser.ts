@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * Launches headless Chromium on a fresh profile. A missing Chromium fails the test with a loud message, never
+ * a silent skip: the browser proofs are the point of these suites.
+ */
+export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  if (!existsSync(CHROMIUM)) {
+    const line = '!'.repeat(100);
+    console.error(`\n${line}\n!! Chromium is missing at ${CHROMIUM}: the browser tests cannot run.`);
+    console.error(`!! Install it with: apt-get install -y chromium   (.ci/run does so on CI; CHROMIUM_PATH overrides the path)`);
+    console.error(`!! CI=${process.env.CI ?? '(unset)'}: failing rather than skipping.\n${line}\n`);
+    throw new Error(`Chromium is missing at ${CHROMIUM}`);
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'rxjs-kinesis-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Serves a folder on 127.0.0.1: `/x/` answers `/x/index.html`, `/x` answers `/x.html` when that exists. 404s are counted. */
+export async function serveDir(root: string): Promise<{ url: string; notFound: string[]; close(): Promise<void> }> {
+  const notFound: string[] = [];
+  const server = http.createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const candidates = [path, path.endsWith('/') ? `${path}index.html` : `${path}.html`].map((p) => join(root, normalize(p)));
+    const file = candidates.find((f) => f.startsWith(root) && existsSync(f) && statSync(f).isFile());
+    if (!file) {
+      notFound.push(path);
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      return void res.end('not found');
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    notFound,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Fails a test that would otherwise hang: uvu has no timeouts of its own. */
+export function withTimeout<T>(ms: number, work: () => Promise<T>): () => Promise<T> {
+  return () => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`test timed out after ${ms} ms`)), ms);
+    });
+    return Promise.race([work(), timeout]).finally(() => clearTimeout(timer));
+  };
+}
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** Runs a TypeScript script of the repository with tsx in a child process; its output goes to ours. */
+export function runScript(script: string, ...args: string[]): void {
+  execFileSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+}

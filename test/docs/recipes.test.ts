@@ -1,0 +1,193 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { timer } from 'rxjs';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createProducer } from '../../src/index.js';
+import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
+import { redisAvailable, startRedis } from '../limit-shared/redis-server.js';
+import * as aggregationLambda from '../../docs/recipes/code/aggregation-lambda.js';
+import * as failedValues from '../../docs/recipes/code/failed-values.js';
+import * as gracefulShutdown from '../../docs/recipes/code/graceful-shutdown.js';
+import * as hotShard from '../../docs/recipes/code/hot-shard.js';
+import * as hugeFile from '../../docs/recipes/code/huge-file.js';
+import * as iotDeviceEvents from '../../docs/recipes/code/iot-device-events.js';
+import * as localThrottling from '../../docs/recipes/code/local-throttling.js';
+import * as sharedLimits from '../../docs/recipes/code/shared-limits.js';
+import * as stages from '../../docs/recipes/code/stages.js';
+import * as watchSignals from '../../docs/recipes/code/watch-signals.js';
+import { matchesDocumentedOutput, printed, shape } from './output.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/** Fails a test that would otherwise hang: uvu has no timeouts of its own. */
+function withTimeout(ms: number, work: () => Promise<void>): () => Promise<void> {
+  return () => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)));
+    return Promise.race([work(), timeout]).finally(() => clearTimeout(timer));
+  };
+}
+
+const recipes = suite('recipes run against the local Kinesis (limits on) and print what their pages show');
+let kinesis: LocalKinesis;
+let scratch: string;
+recipes.before(async () => {
+  kinesis = await startLocalKinesis({ limits: true });
+  scratch = mkdtempSync(join(tmpdir(), 'rxjs-kinesis-recipes-'));
+});
+recipes.after(async () => {
+  await kinesis?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+// #region iot
+recipes('IoT events keyed by device id: all sent, spread over the 4 shards', withTimeout(20_000, async () => {
+  await kinesis.createStream('iot-events', 4);
+  const { result, lines } = await printed(() => iotDeviceEvents.main({ client: kinesis.client(), streamName: 'iot-events' }));
+  assert.is(result.sent, 2000);
+  assert.equal(result.failed, []);
+  assert.is(result.perShard.size, 4);
+  matchesDocumentedOutput('iot-device-events', lines, 'exact');
+}));
+// #endregion iot
+
+// #region hot-shard
+recipes('hot shard: a browser-name key leaves a shard idle and throttles another; a session key spreads', withTimeout(30_000, async () => {
+  await kinesis.createStream('clicks', 4);
+  const { result, lines } = await printed(() => hotShard.main({ client: kinesis.client(), streamName: 'clicks' }));
+  const records = (r: typeof result.byBrowser) => [...r.shards.values()].map((s) => s.records);
+  const throttled = (r: typeof result.byBrowser) => Math.max(...[...r.shards.values()].map((s) => s.throttled));
+  assert.ok(records(result.byBrowser).includes(0), 'keyed by browser, one shard gets nothing');
+  assert.ok(Math.max(...records(result.byBrowser)) >= 0.5 * 2000, 'keyed by browser, one shard gets most');
+  assert.ok(Math.max(...records(result.bySession)) < 0.3 * 2000, 'keyed by session, no shard gets more than 30%');
+  assert.ok(throttled(result.byBrowser) > 3 * throttled(result.bySession), 'the hot shard is throttled far more');
+  matchesDocumentedOutput('hot-shard', lines, 'shapes');
+}));
+// #endregion hot-shard
+
+// #region huge-file
+recipes('huge file: every line sent while at most 80% of maxBufferedRecords is held', withTimeout(30_000, async () => {
+  await kinesis.createStream('access-logs', 4);
+  const file = join(scratch, 'access.log');
+  const line = (i: number) => `10.0.${(i * 7) % 256}.${(i * 13) % 256} - - [25/Nov/2026:10:00:00 +0000] "GET /item/${i} HTTP/1.1" 200 512`;
+  writeFileSync(file, `${Array.from({ length: 5000 }, (_, i) => line(i)).join('\n')}\n`);
+  const { result, lines } = await printed(() => hugeFile.main({ client: kinesis.client(), streamName: 'access-logs', file }));
+  assert.is(result.read, 5000);
+  assert.is(result.sent, 5000);
+  assert.is(result.failed, 0);
+  assert.ok(result.mostHeld <= 1000, `held ${result.mostHeld}`);
+  assert.ok(result.pauses > 0, 'reading paused');
+  matchesDocumentedOutput('huge-file', lines, 'shapes');
+}));
+// #endregion huge-file
+
+// #region watch-signals
+recipes('watching signals: one line per second with retries of injected failures, then all sent', withTimeout(30_000, async () => {
+  await kinesis.createStream('events', 2);
+  kinesis.setFaults({ internalFailureRate: 0.02 });
+  try {
+    const { result, lines } = await printed(() => watchSignals.main({ client: kinesis.client(), streamName: 'events' }));
+    assert.is(result.sent, 3000);
+    assert.is(result.failed, 0);
+    assert.ok(lines.some((l) => /retried [1-9]\d* \(InternalFailure\)/.test(l)), lines.join('\n'));
+    matchesDocumentedOutput('watch-signals', lines, 'shapes', (l) => shape(l).replace(/retried # \([^)]*\)/, 'retried #'));
+  } finally {
+    kinesis.setFaults({ internalFailureRate: 0 });
+  }
+}));
+// #endregion watch-signals
+
+// #region failed-values
+recipes('failed values: broken ones reported as bugs, retryable ones kept in the dead-letter file', withTimeout(30_000, async () => {
+  await kinesis.createStream('orders', 2);
+  const deadLetterFile = join(scratch, 'dead-letters.jsonl');
+  const { result, lines } = await printed(() => failedValues.main({ client: kinesis.client(), streamName: 'orders', deadLetterFile: 'dead-letters.jsonl' }));
+  assert.is(result.sent, 998);
+  assert.is(result.bugs.length, 2);
+  matchesDocumentedOutput('failed-values', lines, 'exact');
+  rmSync('dead-letters.jsonl', { force: true });
+
+  // Every entry fails while recordTtlMs is short: those values land in the dead-letter file.
+  kinesis.setFaults({ internalFailureRate: 1 });
+  try {
+    const { result: kept } = await printed(() => failedValues.main({ client: kinesis.client(), streamName: 'orders', orders: 20, deadLetterFile, recordTtlMs: 300 }));
+    assert.is(kept.retryLater, 18);
+    const letters = readFileSync(deadLetterFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.is(letters.length, 18);
+    assert.ok(letters.every((l) => l.error === 'Expired'));
+  } finally {
+    kinesis.setFaults({ internalFailureRate: 0 });
+  }
+}));
+// #endregion failed-values
+
+// #region graceful-shutdown
+recipes('graceful shutdown: every job taken before the stop is sent; a Lambda batch reports only its failures', withTimeout(30_000, async () => {
+  await kinesis.createStream('jobs', 2);
+  const { result, lines } = await printed(() => gracefulShutdown.main({ client: kinesis.client(), streamName: 'jobs', stop$: timer(500) }));
+  assert.ok(result.taken > 0);
+  assert.is(result.sent, result.taken);
+  matchesDocumentedOutput('graceful-shutdown', lines, 'shapes');
+
+  const producer = createProducer({ client: kinesis.client(), streamName: 'jobs' });
+  const event = { Records: [{ messageId: 'm-1', body: 'ok' }, { messageId: 'm-2', body: 'x'.repeat(2 * 1024 * 1024) }, { messageId: 'm-3', body: 'ok' }] };
+  assert.equal(await gracefulShutdown.sendMessages(producer, event), { batchItemFailures: [{ itemIdentifier: 'm-2' }] });
+  await producer.close();
+}));
+// #endregion graceful-shutdown
+
+// #region local-throttling
+recipes('local throttling: the service throttles the shard another writer shares; nothing is lost', withTimeout(30_000, async () => {
+  const { result, lines } = await printed(() => localThrottling.main());
+  assert.is(result.outcomes.filter((o) => o.ok).length, 3000);
+  assert.is(result.lost, 0);
+  assert.is(result.stored, 3000);
+  const [shared] = result.stats.shards;
+  assert.ok(shared.throttledRecords > 0, 'the service throttled the shared shard');
+  matchesDocumentedOutput('local-throttling', lines, 'shapes');
+}));
+// #endregion local-throttling
+
+// #region stages
+recipes('stages: a dry run shows where keys land, then the same stages send', withTimeout(20_000, async () => {
+  await kinesis.createStream('events-by-user', 4);
+  const { result, lines } = await printed(() => stages.main({ client: kinesis.client(), streamName: 'events-by-user' }));
+  assert.is(result.sent, 12);
+  assert.is(result.failed, 3);
+  matchesDocumentedOutput('stages', lines, 'exact');
+}));
+// #endregion stages
+
+// #region aggregation
+recipes('aggregation for Lambda: the consumer sees every reading once, no invocation above the bound', withTimeout(20_000, async () => {
+  await kinesis.createStream('telemetry', 2);
+  const { result, lines } = await printed(() => aggregationLambda.main({ client: kinesis.client(), streamName: 'telemetry' }));
+  assert.is(result.sent, 5000);
+  assert.is(result.distinct, 5000);
+  assert.ok(result.kinesisRecords < 100, `${result.kinesisRecords} Kinesis records`);
+  assert.ok(result.mostPerInvocation <= 100 * 100);
+  matchesDocumentedOutput('aggregation-lambda', lines, 'shapes');
+}));
+// #endregion aggregation
+
+// #region shared-limits
+recipes('shared limits: three replicas on one shard share its budget through Redis', withTimeout(30_000, async () => {
+  assert.ok(redisAvailable(), 'redis-server is needed (apt-get install -y redis-server)');
+  const redis = await startRedis();
+  try {
+    await kinesis.createStream('shared', 1);
+    const redisUrl = `redis://127.0.0.1:${redis.port}`;
+    const { result, lines } = await printed(() => sharedLimits.main({ client: kinesis.client(), streamName: 'shared', redisUrl, replicas: 3, events: 600 }));
+    assert.equal(result.map((r) => r.sent), [600, 600, 600]);
+    const throttled = result.reduce((n, r) => n + r.serviceThrottles, 0);
+    assert.ok(throttled < 0.05 * 1800, `${throttled} records throttled by the service`);
+    matchesDocumentedOutput('shared-limits', lines, 'shapes');
+  } finally {
+    await redis.stop();
+  }
+}));
+// #endregion shared-limits
+
+recipes.run();

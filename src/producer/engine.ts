@@ -45,7 +45,13 @@ export function createEngine<T>(o: ResolvedOptions) {
   const held = { records: 0, bytes: 0, inFlight: 0 };
   const pressure = createPressure(o);
   const limiters = o.rateLimit === false ? undefined : createShardLimiters({ budget: o.shardBudget, rateLimit: o.rateLimit, adaptive: o.adaptiveRate, scheduler, shared: o.limits, onSignal: emit });
-  const queue: HeldBatch<T>[] = [];
+  /** Sealed batches waiting to be sent, per shard, oldest first. */
+  const queues = new Map<string, HeldBatch<T>[]>();
+  const enqueue = (batch: HeldBatch<T>) => {
+    const q = queues.get(batch.shardId);
+    if (q === undefined) queues.set(batch.shardId, [batch]);
+    else q.push(batch);
+  };
   /** PutRecords requests in flight, per shard and in all. */
   const inFlightByShard = new Map<string, number>();
   let inFlight = 0;
@@ -64,8 +70,8 @@ export function createEngine<T>(o: ResolvedOptions) {
   const aggregate = o.aggregation === false ? undefined : createShardAggregator({ ...o.aggregation, maxRecordBytes: o.maxRecordBytes, maxBatchCount: o.batch.maxCount, maxBatchBytes: o.batch.maxBytes });
   // With aggregation a batch of user records is cut by bytes only: the aggregator makes the PutRecords batches.
   const batcher = createBatcher<HeldRecord<T>>(aggregate ? { ...o.batch, maxCount: Number.MAX_SAFE_INTEGER } : o.batch, (batch) => {
-    if (aggregate === undefined) queue.push(batch);
-    else queue.push(...aggregate(batch.shardId, batch.entries));
+    if (aggregate === undefined) enqueue(batch);
+    else aggregate(batch.shardId, batch.entries).forEach(enqueue);
     pump();
   });
   /**
@@ -128,40 +134,39 @@ export function createEngine<T>(o: ResolvedOptions) {
     });
   }
 
-  /** Sends queued batches, oldest first, as far as the concurrency limits allow. */
   /**
-   * Moves queued batches on, oldest first. With limits, each shard has one batch waiting for its
-   * bucket at a time, so tokens are taken as they come even while requests are in flight; granted
-   * batches then wait in `ready` for a free request slot.
+   * Moves each shard's queued batches on, oldest first. With limits, each shard has one batch waiting
+   * for its bucket at a time, so tokens are taken as they come even while requests are in flight;
+   * granted batches then wait in `ready` for a free request slot.
    */
   function pump(): void {
-    for (let i = 0; i < queue.length; i++) {
-      const batch = queue[i];
+    for (const [shardId, q] of queues) {
       if (limiters === undefined) {
-        if (!hasSlot(batch.shardId)) continue;
-        queue.splice(i--, 1);
-        send(batch);
-        continue;
+        while (q.length > 0 && hasSlot(shardId)) send(q.shift()!);
+      } else if (q.length > 0 && !waitingShards.has(shardId)) {
+        const next = takeWithinLimit(q[0]);
+        if (next === q[0]) q.shift();
+        acquire(next);
       }
-      if (waitingShards.has(batch.shardId)) continue;
-      const next = takeWithinLimit(batch);
-      if (next === batch) queue.splice(i--, 1);
-      const weight = limiters.weightOf(next.entries.length, next.bytes);
-      if (limiters.wouldWait(next.shardId, weight)) {
-        emit({ type: 'throttled', shardId: next.shardId, source: 'local', count: next.entries.length, rate: limiters.rate(next.shardId) });
-      }
-      waitingShards.add(next.shardId);
-      limiters.acquire(next.shardId, weight).then(
-        () => {
-          waitingShards.delete(next.shardId);
-          ready.push(next);
-          sendReady();
-          pump();
-        },
-        () => waitingShards.delete(next.shardId),
-      );
+      if (q.length === 0) queues.delete(shardId);
     }
     sendReady();
+  }
+
+  function acquire(batch: HeldBatch<T>): void {
+    const weight = limiters!.weightOf(batch.entries.length, batch.bytes);
+    if (limiters!.wouldWait(batch.shardId, weight)) {
+      emit({ type: 'throttled', shardId: batch.shardId, source: 'local', count: batch.entries.length, rate: limiters!.rate(batch.shardId) });
+    }
+    waitingShards.add(batch.shardId);
+    limiters!.acquire(batch.shardId, weight).then(
+      () => {
+        waitingShards.delete(batch.shardId);
+        ready.push(batch);
+        pump();
+      },
+      () => waitingShards.delete(batch.shardId),
+    );
   }
 
   function hasSlot(shardId: string): boolean {
@@ -266,8 +271,12 @@ export function createEngine<T>(o: ResolvedOptions) {
 
   /** Removes the oldest records not in flight (one record, or one aggregate's): sealed batches, buffers, retries, the map wait. */
   function takeOldest(): HeldRecord<T>[] {
-    while (queue.length > 0 && queue[0].entries.length === 0) queue.shift();
-    const sealed = queue[0];
+    let sealed: HeldBatch<T> | undefined;
+    for (const [shardId, q] of queues) {
+      while (q.length > 0 && q[0].entries.length === 0) q.shift();
+      if (q.length === 0) queues.delete(shardId);
+      else if (sealed === undefined || membersOf(q[0].entries[0])[0].createdAt < membersOf(sealed.entries[0])[0].createdAt) sealed = q[0];
+    }
     if (sealed !== undefined) {
       const e = sealed.entries.shift()!;
       sealed.bytes -= e.size;
@@ -295,12 +304,13 @@ export function createEngine<T>(o: ResolvedOptions) {
     const waiting = [
       ...shardMap.drain(),
       ...batcher.drain(),
-      ...queue.splice(0).flatMap((b) => membersOfAll(b.entries)),
+      ...[...queues.values()].flat().flatMap((b) => membersOfAll(b.entries)),
       ...ready.splice(0).flatMap((b) => membersOfAll(b.entries)),
       ...unverified.splice(0).flatMap((u) => u.records),
       ...[...retries].flatMap((g) => (g.timer.unsubscribe(), g.entries)),
     ] as HeldRecord<T>[];
     retries.clear();
+    queues.clear();
     for (const r of waiting) fail(r, code, message, false);
     sinks.forEach((sink) => sink.check());
   }

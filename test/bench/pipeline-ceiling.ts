@@ -5,16 +5,24 @@
  */
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { range } from 'rxjs';
-import { createProducer } from '../../src/index.js';
+import { createProducer, createShardMap, decimalToHashKey, partitionKeyHash } from '../../src/index.js';
 import { evenShards } from '../helpers/scripted-client.js';
 
 const VALUES = 1_000_000;
 const payload = 'x'.repeat(90);
 const shards = evenShards(4);
+const map = createShardMap(shards);
+// Answers every entry on the shard its hash key falls in, as Kinesis does.
 const client = {
   async send(command: unknown) {
     if (command instanceof PutRecordsCommand) {
-      return { FailedRecordCount: 0, Records: command.input.Records!.map((_, i) => ({ ShardId: 'shardId-000000000000', SequenceNumber: String(i) })) };
+      return {
+        FailedRecordCount: 0,
+        Records: command.input.Records!.map((r, i) => ({
+          ShardId: map.shardFor(r.ExplicitHashKey ? decimalToHashKey(r.ExplicitHashKey) : partitionKeyHash(r.PartitionKey!))!.shardId,
+          SequenceNumber: String(i),
+        })),
+      };
     }
     return { Shards: shards };
   },

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalKinesis } from '../../../src/testing/index.js';
+import { startLocalKinesis, type ShardStats } from '../../../src/testing/index.js';
 import type { ControlConfig, ControlResult } from './control.js';
 import type { HotConfig, HotResult } from './hot-source.js';
 import { writeLines } from './lines.js';
@@ -113,7 +113,7 @@ export interface PullCase {
 }
 
 /** `pullFrom` over a file of `lines` lines (50..150 bytes) into one shard, limits on, the front in fast mode. */
-export async function runPullCase(p: PullCase): Promise<PullResult & { fileBytes: number }> {
+export async function runPullCase(p: PullCase): Promise<PullResult & { fileBytes: number; service: ShardStats | undefined }> {
   const dir = await mkdtemp(join(tmpdir(), 'rxjs-kinesis-memory-'));
   const local = await startLocalKinesis({ fast: true, limits: true });
   try {
@@ -142,7 +142,8 @@ export async function runPullCase(p: PullCase): Promise<PullResult & { fileBytes
       timeoutMs: p.timeoutMs,
       onEvent: (event, reply) => event.event === 'ready' && reply({ go: true }),
     });
-    return { ...result, fileBytes };
+    const service = local.stats().shards.find((s) => s.streamName === 'lines');
+    return { ...result, fileBytes, service };
   } finally {
     await local.stop();
     await rm(dir, { recursive: true, force: true });

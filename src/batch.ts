@@ -1,6 +1,7 @@
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
 import { isFailure } from './encode.js';
 import { PUT_RECORDS_DEFAULT_BYTES, PUT_RECORDS_MAX_BYTES, PUT_RECORDS_MAX_RECORDS } from './limits.js';
+import type { RoutedRecord } from './route.js';
 import type { PutFailure } from './types.js';
 
 /** What a batch holds: anything bound for one shard with a size the service counts. */
@@ -157,14 +158,14 @@ export function createBatcher<E extends BatchEntry>(options: BatchOptions, seal:
  * routed$.pipe(collectBatches({ maxCount: 500, lingerMs: 100 }));
  * ```
  */
-export function collectBatches<E extends BatchEntry, F extends PutFailure<unknown> = PutFailure<unknown>>(
+export function collectBatches<T>(
   options: BatchOptions = {},
-): OperatorFunction<E | F, Batch<E> | F> {
+): OperatorFunction<RoutedRecord<T> | PutFailure<T>, Batch<RoutedRecord<T>> | PutFailure<T>> {
   return (source) =>
-    new Observable<Batch<E> | F>((subscriber) => {
-      const batcher = createBatcher<E>(resolveBatchOptions(options), (batch) => subscriber.next(batch));
+    new Observable<Batch<RoutedRecord<T>> | PutFailure<T>>((subscriber) => {
+      const batcher = createBatcher<RoutedRecord<T>>(resolveBatchOptions(options), (batch) => subscriber.next(batch));
       const subscription = source.subscribe({
-        next: (item) => (isFailure(item as F) ? subscriber.next(item as F) : batcher.add(item as E)),
+        next: (item) => (isFailure(item) ? subscriber.next(item) : batcher.add(item)),
         error: (err) => {
           batcher.flush();
           subscriber.error(err);

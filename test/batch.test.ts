@@ -3,9 +3,11 @@ import { TestScheduler } from 'rxjs/testing';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { collectBatches, createBatcher, type Batch, type BatchEntry } from '../src/batch.js';
+import type { RoutedRecord } from '../src/route.js';
 import { failure } from '../src/types.js';
 
-const entry = (shardId: string, size = 1): BatchEntry => ({ shardId, size });
+/** Just what batching reads of a routed record. */
+const entry = (shardId: string, size = 1) => ({ shardId, size }) as RoutedRecord<unknown>;
 const shape = (b: Batch<BatchEntry> | { ok: false }) => ('entries' in b ? `${b.shardId}:${b.entries.length}/${b.bytes}` : 'failure');
 
 function marbles(fn: (helpers: Parameters<Parameters<TestScheduler['run']>[0]>[0], scheduler: TestScheduler) => void) {
@@ -50,9 +52,9 @@ op('passes failures through at once', () =>
 );
 op('empty completes, never stays silent, error flushes then errors', () =>
   marbles(({ cold, expectObservable }, scheduler) => {
-    expectObservable(cold<BatchEntry>('|').pipe(collectBatches({ scheduler }))).toBe('|');
+    expectObservable(cold<RoutedRecord<unknown>>('|').pipe(collectBatches({ scheduler }))).toBe('|');
     expectObservable(NEVER.pipe(collectBatches({ scheduler }))).toBe('');
-    expectObservable(cold<BatchEntry>('#').pipe(collectBatches({ scheduler }))).toBe('#');
+    expectObservable(cold<RoutedRecord<unknown>>('#').pipe(collectBatches({ scheduler }))).toBe('#');
   }),
 );
 op('early unsubscribe cancels the linger timer and does not break unsubscription chains', () => {
@@ -60,7 +62,7 @@ op('early unsubscribe cancels the linger timer and does not break unsubscription
   const seen: unknown[] = [];
   const sub = of(entry('s0')).pipe(collectBatches({ scheduler, lingerMs: 10 })).subscribe((b) => seen.push(b));
   assert.is(seen.length, 1, 'completion flushes');
-  const live = new Subject<BatchEntry>();
+  const live = new Subject<RoutedRecord<unknown>>();
   const sub2 = live.pipe(collectBatches({ scheduler, lingerMs: 10 })).subscribe((b) => seen.push(b));
   live.next(entry('s0'));
   sub2.unsubscribe();

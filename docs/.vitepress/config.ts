@@ -45,6 +45,7 @@ function apiSidebar(): DefaultTheme.SidebarItem[] {
 export default defineConfig({
   title: 'rxjs-kinesis',
   description: 'RxJS operators that make any Observable a reliable producer for Amazon Kinesis Data Streams.',
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   cleanUrls: false,
   lastUpdated: false,
   // The example app and the scripts are code, not pages.

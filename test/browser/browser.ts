@@ -89,3 +89,8 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 export function runScript(script: string, ...args: string[]): void {
   execFileSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
 }
+
+/** Runs an npm script of the repository; its output goes to ours. */
+export function runNpm(script: string): void {
+  execFileSync('npm', ['run', '--silent', script], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+}

@@ -8,8 +8,6 @@ import {
   putBatches,
   routeToShards,
   type KinesisRecordInput,
-  type PutFailure,
-  type RoutedRecord,
 } from 'rxjs-kinesis';
 
 interface Event {
@@ -42,10 +40,9 @@ export async function main({ client = new KinesisClient({}), streamName = 'event
     from(events).pipe(
       encodeRecords(toRecord),
       routeToShards(shardMap),
-      // TypeScript cannot infer the entry type here: name it.
-      collectBatches<RoutedRecord<Event>, PutFailure<Event>>({ maxCount: 100, lingerMs: 50 }),
+      collectBatches({ maxCount: 100, lingerMs: 50 }),
       tap((b) => 'entries' in b && batches++),
-      putBatches<Event>({ client, streamName }),
+      putBatches({ client, streamName }),
       reduce((t, o) => (o.ok ? { ...t, sent: t.sent + 1 } : { ...t, failed: t.failed + 1 }), { sent: 0, failed: 0 }),
     ),
   );

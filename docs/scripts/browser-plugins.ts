@@ -28,8 +28,8 @@ export function browserPlugins(): Plugin[] {
     }),
     replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': JSON.stringify('production') } }),
     nodeResolve({ browser: true, preferBuiltins: false, extensions: ['.mjs', '.js', '.json', '.ts'] }),
-    // js-md5 requires 'crypto' and 'buffer' only inside the branch it takes under Node; leave those calls alone.
-    commonjs({ ignore: ['crypto', 'buffer'] }),
+    // js-md5 requires 'crypto' and 'buffer' only on the branch it takes under Node: they become empty modules.
+    commonjs(),
     json(),
     typescriptOnly(esbuild({ target: 'es2020', tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) })),
   ];

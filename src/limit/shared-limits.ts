@@ -49,12 +49,18 @@ export const SHARED_KEY_TTL_MS = 10 * 60_000;
 /** How often a process with waiting batches settles the shared rate (AIMD) with Redis, in ms. */
 export const RATE_SYNC_MS = 200;
 
-/** The stream's name: `streamName`, else the last part of the ARN (`arn:aws:kinesis:…:stream/NAME`). */
+/** Key used when neither `key` nor the stream is known: shards of every stream with the same id then share one budget. */
+export const ANY_STREAM_KEY = '*';
+
+/**
+ * `key`, else the stream's name: `streamName`, else the last part of the ARN (`arn:aws:kinesis:…:stream/NAME`).
+ * Without either, every stream meets under one key: safe (no shard exceeds its budget), only slower.
+ */
 export function streamKey(options: Pick<SharedLimitsOptions, 'key'>, stream: StreamNames | undefined): string {
   if (options.key !== undefined) return options.key;
   if (stream?.streamName) return stream.streamName;
   if (stream?.streamARN) return stream.streamARN.slice(stream.streamARN.lastIndexOf('/') + 1);
-  throw new TypeError('shared limits need `limits.key` when the stream is not known');
+  return ANY_STREAM_KEY;
 }
 
 /** Prefix of every Redis key of a stream's shared limits; braces keep a shard's keys in one Redis Cluster slot. */

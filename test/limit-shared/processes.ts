@@ -1,0 +1,186 @@
+/**
+ * Runs several producer processes against one stream of a local Kinesis (limits on) and measures what
+ * the stream accepted: used by the shared-limits tests and by `npm run bench:shared`.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { LocalKinesis } from '../../src/testing/index.js';
+import { readBack } from '../helpers/read-back.js';
+import type { ProducerReport, ProducerTask } from './producer-process.js';
+import type { RedisServer } from './redis-server.js';
+
+const SHARD_RECORDS_PER_SECOND = 1000;
+const SCRIPT = fileURLToPath(new URL('./producer-process.ts', import.meta.url));
+
+export interface RunOptions {
+  local: LocalKinesis;
+  streamName: string;
+  shards: number;
+  processes: number;
+  seconds: number;
+  /** Values offered by all processes together, in multiples of the stream's record budget. */
+  load: number;
+  payloadBytes?: number;
+  /** Share the budget through this Redis; none: each process limits itself alone. */
+  redis?: RedisServer;
+  /** Stop Redis `at` seconds into the offer, start it again `for` seconds later. */
+  outage?: { at: number; for: number };
+  /** Time for the processes to start and join before the offer begins, in ms. */
+  warmupMs?: number;
+}
+
+interface Sample {
+  t: number;
+  accepted: number;
+  throttled: number;
+}
+
+export interface RunResult {
+  /** Values the processes offered (`planned` if none was skipped). */
+  offered: number;
+  planned: number;
+  sent: number;
+  expired: number;
+  failed: number;
+  /** Values without an outcome. */
+  lost: number;
+  /** Sent values missing from the stream, stored twice or on another shard, plus records no outcome claims. */
+  readBackErrors: number;
+  /** Records accepted during the offer, in % of the stream's budget over it. */
+  utilization: number;
+  /** Entries the stream throttled, in % of the entries it answered, over the whole run. */
+  throttledShare: number;
+  maxWindowRecords: number[];
+  reports: ProducerReport[];
+  /** Offer start, outage start and end, Date.now(). */
+  times: { start: number; end: number; outage?: number; restart?: number };
+  /** Throttled share of a window, in %. */
+  throttledIn(from: number, to: number): number;
+  /** Records accepted per second in a window. */
+  acceptedIn(from: number, to: number): number;
+}
+
+export async function runProcesses(o: RunOptions): Promise<RunResult> {
+  const { local, streamName } = o;
+  await local.createStream(streamName, o.shards);
+  const start = Date.now() + (o.warmupMs ?? 4000);
+  const end = start + o.seconds * 1000;
+  const perSecond = (o.load * o.shards * SHARD_RECORDS_PER_SECOND) / o.processes;
+  const streamStats = () => local.stats().shards.filter((s) => s.streamName === streamName);
+  const samples: Sample[] = [];
+  const sample = () => {
+    const stats = streamStats();
+    samples.push({ t: Date.now(), accepted: stats.reduce((n, s) => n + s.acceptedRecords, 0), throttled: stats.reduce((n, s) => n + s.throttledRecords, 0) });
+  };
+  const sampler = setInterval(sample, 250);
+  const times: RunResult['times'] = { start, end };
+  const timers: NodeJS.Timeout[] = [];
+  if (o.outage && o.redis) {
+    const redis = o.redis;
+    times.outage = start + o.outage.at * 1000;
+    times.restart = times.outage + o.outage.for * 1000;
+    timers.push(setTimeout(() => void redis.stop(), times.outage - Date.now()));
+    timers.push(setTimeout(() => void redis.start(), times.restart - Date.now()));
+  }
+  try {
+    const reports = await Promise.all(
+      Array.from({ length: o.processes }, (_, i) =>
+        runChild({
+          endpoint: local.endpoint,
+          region: local.region,
+          streamName,
+          ...(o.redis ? { redisPort: o.redis.port } : {}),
+          startAt: start,
+          seconds: o.seconds,
+          perSecond,
+          first: i * 100_000_000,
+          payloadBytes: o.payloadBytes ?? 100,
+        }),
+      ),
+    );
+    sample();
+    const stats = streamStats();
+    const accepted = stats.reduce((n, s) => n + s.acceptedRecords, 0);
+    const throttled = stats.reduce((n, s) => n + s.throttledRecords, 0);
+    const at = (t: number) => samples.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best), samples[0]);
+    const window = (from: number, to: number) => {
+      const a = at(from);
+      const b = at(to);
+      return { accepted: b.accepted - a.accepted, throttled: b.throttled - a.throttled, seconds: (b.t - a.t) / 1000 };
+    };
+    const offer = window(start, end);
+    const offered = reports.reduce((n, r) => n + r.offered, 0);
+    const sent = reports.reduce((n, r) => n + r.sent.length, 0);
+    const expired = reports.reduce((n, r) => n + r.expired, 0);
+    const failed = reports.reduce((n, r) => n + r.failed.length, 0);
+    return {
+      offered,
+      planned: Math.round(o.processes * o.seconds * perSecond),
+      sent,
+      expired,
+      failed,
+      lost: offered - sent - expired - failed,
+      readBackErrors: await checkReadBack(local, streamName, reports),
+      utilization: round((offer.accepted / (offer.seconds * o.shards * SHARD_RECORDS_PER_SECOND)) * 100, 1),
+      throttledShare: round((throttled / Math.max(1, accepted + throttled)) * 100, 2),
+      maxWindowRecords: stats.map((s) => s.maxWindowRecords),
+      reports,
+      times,
+      throttledIn(from, to) {
+        const w = window(from, to);
+        return round((w.throttled / Math.max(1, w.accepted + w.throttled)) * 100, 2);
+      },
+      acceptedIn(from, to) {
+        const w = window(from, to);
+        return Math.round(w.accepted / w.seconds);
+      },
+    };
+  } finally {
+    clearInterval(sampler);
+    timers.forEach(clearTimeout);
+  }
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function runChild(task: ProducerTask): Promise<ProducerReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+      env: { ...process.env, PRODUCER_TASK: JSON.stringify(task) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`producer process exited with ${code}: ${err.slice(-4000)}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ProducerReport);
+      } catch (e) {
+        reject(new Error(`producer process printed no report: ${out.slice(-500)} ${err.slice(-4000)}`));
+      }
+    });
+  });
+}
+
+/** Every sent value stored once, on the shard its outcome named; nothing else stored. */
+async function checkReadBack(local: LocalKinesis, streamName: string, reports: ProducerReport[]): Promise<number> {
+  const expected = new Map<number, number>();
+  for (const r of reports) for (const [value, shard] of r.sent) expected.set(value, shard);
+  let errors = 0;
+  const seen = new Set<number>();
+  const client = local.client();
+  for (const [shardId, records] of await readBack(client, streamName)) {
+    const shard = Number(shardId.slice(shardId.lastIndexOf('-') + 1));
+    for (const record of records) {
+      const value = Number(Buffer.from(record.Data!).toString('utf8', 0, 16).split(' ')[0]);
+      if (expected.get(value) !== shard || seen.has(value)) errors++;
+      seen.add(value);
+    }
+  }
+  client.destroy();
+  for (const value of expected.keys()) if (!seen.has(value)) errors++;
+  return errors;
+}

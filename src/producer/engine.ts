@@ -45,6 +45,8 @@ export function createEngine<T>(o: ResolvedOptions) {
   const held = { records: 0, bytes: 0, inFlight: 0 };
   const pressure = createPressure(o);
   const limiters = o.rateLimit === false ? undefined : createShardLimiters({ budget: o.shardBudget, rateLimit: o.rateLimit, adaptive: o.adaptiveRate, scheduler, shared: o.limits, onSignal: emit });
+  /** Batches already made of aggregates (the others hold user records, aggregated when they reach the head). */
+  const aggregated = new WeakSet<HeldBatch<T>>();
   /** Sealed batches waiting to be sent, per shard, oldest first. */
   const queues = new Map<string, HeldBatch<T>[]>();
   const enqueue = (batch: HeldBatch<T>) => {
@@ -70,8 +72,7 @@ export function createEngine<T>(o: ResolvedOptions) {
   const aggregate = o.aggregation === false ? undefined : createShardAggregator({ ...o.aggregation, maxRecordBytes: o.maxRecordBytes, maxBatchCount: o.batch.maxCount, maxBatchBytes: o.batch.maxBytes });
   // With aggregation a batch of user records is cut by bytes only: the aggregator makes the PutRecords batches.
   const batcher = createBatcher<HeldRecord<T>>(aggregate ? { ...o.batch, maxCount: Number.MAX_SAFE_INTEGER } : o.batch, (batch) => {
-    if (aggregate === undefined) enqueue(batch);
-    else aggregate(batch.shardId, batch.entries).forEach(enqueue);
+    enqueue(batch);
     pump();
   });
   /**
@@ -142,8 +143,8 @@ export function createEngine<T>(o: ResolvedOptions) {
   function pump(): void {
     for (const [shardId, q] of queues) {
       if (limiters === undefined) {
-        while (q.length > 0 && hasSlot(shardId)) send(q.shift()!);
-      } else if (q.length > 0 && !waitingShards.has(shardId)) {
+        while (head(q) !== undefined && hasSlot(shardId)) send(q.shift()!);
+      } else if (!waitingShards.has(shardId) && head(q) !== undefined) {
         const next = takeWithinLimit(q[0]);
         if (next === q[0]) q.shift();
         acquire(next);
@@ -151,6 +152,34 @@ export function createEngine<T>(o: ResolvedOptions) {
       if (q.length === 0) queues.delete(shardId);
     }
     sendReady();
+  }
+
+  /**
+   * The shard's next batch to send, ready for it: records past their TTL fail here, before they
+   * take the shard's tokens, and with aggregation the batch of user records becomes aggregates only
+   * now, so queued bytes are never held twice.
+   */
+  function head(q: HeldBatch<T>[]): HeldBatch<T> | undefined {
+    while (q.length > 0 && dropLate(q[0])) q.shift();
+    if (aggregate !== undefined && q.length > 0 && !aggregated.has(q[0])) {
+      const batches = aggregate(q[0].shardId, q[0].entries as HeldRecord<T>[]);
+      batches.forEach((b) => aggregated.add(b));
+      q.splice(0, 1, ...batches);
+    }
+    return q[0];
+  }
+
+  /** Fails a queued batch's records past their TTL (an aggregate with one is unpacked, its live records routed again). True when nothing is left. */
+  function dropLate(batch: HeldBatch<T>): boolean {
+    const now = scheduler.now();
+    const late = (e: Entry<T>) => membersOf(e).some((r) => now - r.createdAt >= o.recordTtlMs);
+    if (batch.entries.length === 0 || !late(batch.entries[0])) return batch.entries.length === 0;
+    const records = membersOfAll(batch.entries.filter(late));
+    batch.entries = batch.entries.filter((e) => !late(e));
+    batch.bytes = sumSizes(batch.entries);
+    expire(records.filter((r) => now - r.createdAt >= o.recordTtlMs), 'none (waited in the producer)', batch.shardId);
+    records.filter((r) => now - r.createdAt < o.recordTtlMs).forEach(route);
+    return batch.entries.length === 0;
   }
 
   function acquire(batch: HeldBatch<T>): void {

@@ -4,7 +4,13 @@
 import { spawn } from 'node:child_process';
 
 const args = ['uvu', '-r', 'tsx', 'test', process.argv[2] ?? '\\.test\\.ts$'];
+/** Every suite together takes a few minutes; a run still going after this has hung (a handle left open). */
+const RUN_LIMIT_MS = 30 * 60 * 1000;
 const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+const limit = setTimeout(() => {
+  console.error(`\nThe suites did not finish within ${RUN_LIMIT_MS / 60000} minutes: something holds the process open.`);
+  child.kill('SIGKILL');
+}, RUN_LIMIT_MS);
 let out = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
@@ -12,6 +18,7 @@ child.stdout.on('data', (chunk) => {
   if (out.length > 200_000) out = out.slice(-100_000);
 });
 child.on('close', (code) => {
+  clearTimeout(limit);
   const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
   const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
   const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);

@@ -32,6 +32,37 @@ export interface RedisLinkOptions {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+type Callback = (error: Error | null, reply?: unknown) => void;
+interface Scripted {
+  defineCommand(name: string, definition: { lua: string }): void;
+  [command: string]: unknown;
+}
+
+/**
+ * Redis 7 prefixes "ERR " to the errors Lua scripts return with `redis.error_reply`, so Bottleneck no
+ * longer recognises its SETTINGS_KEY_NOT_FOUND and UNKNOWN_CLIENT and never re-creates a limiter's
+ * state after Redis restarts empty, its keys expire or it dropped a client (bottleneck#205, #212).
+ * Bottleneck defines its scripts on the link's own client once connected: the replies are mended there.
+ */
+function mendScriptErrors(client: Scripted): void {
+  const define = client.defineCommand.bind(client);
+  client.defineCommand = (name, definition) => {
+    define(name, definition);
+    const command = client[name] as (...args: unknown[]) => unknown;
+    client[name] = (...args: unknown[]) => {
+      const last = args.length - 1;
+      const callback = args[last];
+      if (typeof callback === 'function') {
+        args[last] = (error: Error | null, reply?: unknown) => {
+          if (error && /^ERR (SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT)$/.test(error.message)) error.message = error.message.slice(4);
+          (callback as Callback)(error, reply);
+        };
+      }
+      return command.apply(client, args);
+    };
+  };
+}
+
 /** `promise`, or a rejection once `ms` passed without an answer. */
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timeout: ReturnType<typeof setTimeout> | undefined;
@@ -55,7 +86,8 @@ export function createRedisLink(o: RedisLinkOptions): RedisLink {
   const connection = isRedisClient(o.redis)
     ? new Bottleneck.IORedisConnection({ client: o.redis.duplicate({ lazyConnect: false }), Redis: o.redis.constructor })
     : new Bottleneck.IORedisConnection({ clientOptions: { ...o.redis, lazyConnect: false } });
-  const client = (connection as unknown as { client: RedisEvents }).client;
+  const client = (connection as unknown as { client: RedisEvents & Scripted }).client;
+  mendScriptErrors(client);
   const member = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   let up: boolean | undefined;
   let processes: number | undefined;

@@ -85,7 +85,6 @@ export function createSharedLimiters(o: SharedLimitersOptions): ShardGate {
   function onChange(up: boolean, reason: string): void {
     if (up) {
       mode = 'shared';
-      for (const s of shards.values()) s.renew();
       o.onSignal?.({ type: 'limits', mode, reason, processes: link.processes });
       return;
     }

@@ -23,14 +23,7 @@ export interface SharedShardContext {
 
 /** A grant slower than this waited for the shared bucket to refill, in ms. */
 const WAITED_MS = 20;
-/**
- * The limiter's state is gone from Redis (restarted, keys expired, or this client timed out).
- * Bottleneck re-creates it itself only for the bare messages, but Redis 7 prefixes "ERR " to script
- * errors (bottleneck#205, #212): the limiter is renewed here instead.
- */
-const STATE_LOST = /SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT/;
 const ignore = () => undefined;
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export type SharedShard = ReturnType<typeof createSharedShard>;
 
@@ -42,7 +35,21 @@ export type SharedShard = ReturnType<typeof createSharedShard>;
 export function createSharedShard(ctx: SharedShardContext, shardId: string) {
   const { top, rateParams } = ctx;
   const rateKey = `${limiterId(ctx.key, shardId)}:rate`;
-  let limiter = createLimiter();
+  const limiter = new Bottleneck({
+    id: limiterId(ctx.key, shardId),
+    datastore: 'ioredis',
+    connection: ctx.link.connection,
+    maxConcurrent: null,
+    minTime: 0,
+    reservoir: bucketSize(top),
+    reservoirIncreaseAmount: ctx.increase.amount,
+    reservoirIncreaseInterval: ctx.increase.intervalMs,
+    reservoirIncreaseMaximum: ctx.bucketMax,
+    heartbeatInterval: SHARED_HEARTBEAT_MS,
+    timeout: SHARED_KEY_TTL_MS,
+  });
+  limiter.on('error', () => ctx.link.suspect());
+  limiter.ready().catch(ignore);
   let rate = top;
   let lastDecrease = -Infinity;
   let waiting = 0;
@@ -50,34 +57,6 @@ export function createSharedShard(ctx: SharedShardContext, shardId: string) {
   let behind = false;
   let sync: Subscription | undefined;
   let disposed = false;
-
-  function createLimiter(): Bottleneck {
-    const created = new Bottleneck({
-      id: limiterId(ctx.key, shardId),
-      datastore: 'ioredis',
-      connection: ctx.link.connection,
-      maxConcurrent: null,
-      minTime: 0,
-      reservoir: bucketSize(top),
-      reservoirIncreaseAmount: ctx.increase.amount,
-      reservoirIncreaseInterval: ctx.increase.intervalMs,
-      reservoirIncreaseMaximum: ctx.bucketMax,
-      heartbeatInterval: SHARED_HEARTBEAT_MS,
-      timeout: SHARED_KEY_TTL_MS,
-    });
-    created.on('error', (e) => (STATE_LOST.test(message(e)) ? renew(created) : ctx.link.suspect()));
-    created.ready().catch(ignore);
-    return created;
-  }
-
-  /** Replaces a limiter whose Redis state is gone: a fresh one re-creates it, or joins the one re-created. */
-  function renew(failed: Bottleneck): void {
-    // Only while Redis answers: retiring unsubscribes, which must not stay pending on a dead connection.
-    if (failed !== limiter || disposed || !ctx.isShared()) return;
-    limiter = createLimiter();
-    void failed.stop({ dropWaitingJobs: true }).catch(ignore);
-    void Promise.resolve(failed.disconnect(false)).catch(ignore);
-  }
 
   function startSync(): void {
     if (rateParams === undefined || sync !== undefined || disposed) return;
@@ -92,12 +71,11 @@ export function createSharedShard(ctx: SharedShardContext, shardId: string) {
   /** Reports to the shared rate and takes what it owes out of the shared reservoir. */
   function syncRate(op: 'sync' | 'throttled' | 'succeeded'): void {
     if (!ctx.isShared() || rateParams === undefined) return;
-    const l = limiter;
     updateSharedRate(ctx.link.client, rateKey, op, Date.now(), rateParams)
       .then(async (answer) => {
         rate = answer.rate;
-        const cut = answer.debit + (answer.empty ? Math.max(0, (await l.currentReservoir()) ?? 0) : 0);
-        if (cut > 0) await l.incrementReservoir(-cut);
+        const cut = answer.debit + (answer.empty ? Math.max(0, (await limiter.currentReservoir()) ?? 0) : 0);
+        if (cut > 0) await limiter.incrementReservoir(-cut);
       })
       .catch(() => ctx.link.suspect());
   }
@@ -117,28 +95,18 @@ export function createSharedShard(ctx: SharedShardContext, shardId: string) {
      */
     async take(weight: number, onGrant: () => boolean): Promise<void> {
       const w = Math.min(weight, ctx.bucketMax);
+      const asked = Date.now();
       waiting++;
       startSync();
       try {
-        for (let attempt = 0; ; attempt++) {
-          const l = limiter;
-          const asked = Date.now();
-          try {
-            return await l.schedule({ weight: w }, async () => {
-              behind = Date.now() - asked > WAITED_MS;
-              if (!onGrant()) await l.incrementReservoir(w).catch(ignore);
-            });
-          } catch (e) {
-            if (attempt > 0 || !STATE_LOST.test(message(e)) || !ctx.isShared()) throw e;
-            renew(l);
-          }
-        }
+        await limiter.schedule({ weight: w }, async () => {
+          behind = Date.now() - asked > WAITED_MS;
+          if (!onGrant()) await limiter.incrementReservoir(w).catch(ignore);
+        });
       } finally {
         waiting--;
       }
     },
-    /** Redis is back: it may have restarted empty, or dropped this process's client while away. */
-    renew: () => renew(limiter),
     throttled(): number {
       if (rateParams === undefined) return rate;
       // Shown at once; Redis's answer, which counts every process's throttles, replaces it.

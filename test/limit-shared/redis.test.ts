@@ -178,7 +178,7 @@ shared('Redis gone: local fallback at the share last seen, nothing rejected; Red
   a.dispose();
   b.dispose();
 });
-shared('state lost in Redis (flushed, or keys expired): the limiter is renewed and sharing goes on', async () => {
+shared('state lost in Redis (flushed, or keys expired): the limiter re-creates it and sharing goes on', async () => {
   const signals: ProducerSignal[] = [];
   const a = limiters({ port: server.port }, signals, 'flush');
   const b = limiters({ port: server.port }, [], 'flush');

@@ -6,10 +6,10 @@ import { spawn } from 'node:child_process';
 const args = ['uvu', '-r', 'tsx', 'test', process.argv[2] ?? '\\.test\\.ts$'];
 /** Every suite together takes a few minutes; a run still going after this has hung (a handle left open). */
 const RUN_LIMIT_MS = 30 * 60 * 1000;
-const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env, detached: true });
 const limit = setTimeout(() => {
   console.error(`\nThe suites did not finish within ${RUN_LIMIT_MS / 60000} minutes: something holds the process open.`);
-  child.kill('SIGKILL');
+  process.kill(-child.pid, 'SIGKILL'); // the whole group: npx, uvu and what the suites started
 }, RUN_LIMIT_MS);
 let out = '';
 child.stdout.on('data', (chunk) => {

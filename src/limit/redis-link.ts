@@ -63,6 +63,15 @@ function mendScriptErrors(client: Scripted): void {
   };
 }
 
+/** A connection from options: Bottleneck loads ioredis itself, so a missing package shows here. */
+function connect(clientOptions: Record<string, unknown>): Bottleneck.IORedisConnection {
+  try {
+    return new Bottleneck.IORedisConnection({ clientOptions });
+  } catch (e) {
+    throw new Error(`limits.redis as connection options needs the ioredis package (npm install ioredis): ${message(e)}`, { cause: e });
+  }
+}
+
 /** `promise`, or a rejection once `ms` passed without an answer. */
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timeout: ReturnType<typeof setTimeout> | undefined;
@@ -85,7 +94,7 @@ export function createRedisLink(o: RedisLinkOptions): RedisLink {
   // Bottleneck waiting for a 'ready' that no command triggers.
   const connection = isRedisClient(o.redis)
     ? new Bottleneck.IORedisConnection({ client: o.redis.duplicate({ lazyConnect: false }), Redis: o.redis.constructor })
-    : new Bottleneck.IORedisConnection({ clientOptions: { ...o.redis, lazyConnect: false } });
+    : connect({ ...o.redis, lazyConnect: false });
   const client = (connection as unknown as { client: RedisEvents & Scripted }).client;
   mendScriptErrors(client);
   const member = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;

@@ -6,6 +6,8 @@
  *   A. Budget shared through Redis (`limits: { redis }`).
  *   B. The same processes, each limiting itself alone (no sharing).
  *   C. Shared, with Redis stopped for 5 s mid-run and started again (empty).
+ *   D. Shared, with shard 1 cut to 50% of its budget after 10 s (a writer outside the cluster): the
+ *      shared AIMD rate. E. The same, not shared.
  */
 import { parseArgs } from 'node:util';
 import { startLocalKinesis } from '../../src/testing/index.js';
@@ -19,12 +21,14 @@ const { values: args } = parseArgs({
     processes: { type: 'string', default: '3' },
     load: { type: 'string', default: '3' },
     outageAt: { type: 'string', default: '5' },
+    cutAt: { type: 'string', default: '10' },
   },
 });
 const SECONDS = Number(args.seconds);
 const PROCESSES = Number(args.processes);
 const LOAD = Number(args.load);
 const OUTAGE = { at: Number(args.outageAt), for: 5 };
+const CUT = { at: Number(args.cutAt), shard: 1, fraction: 0.5 };
 const SHARDS = 2;
 const CAPACITY = SHARDS * 1000;
 
@@ -40,7 +44,7 @@ function settledAfter(r: RunResult, from: number, to: number): number | undefine
   return settled;
 }
 
-async function runCase(name: string, shared: boolean, outage: boolean) {
+async function runCase(name: string, shared: boolean, outage: boolean, cut = false) {
   const local = await startLocalKinesis({ limits: true });
   const redis = await startRedis();
   try {
@@ -53,8 +57,9 @@ async function runCase(name: string, shared: boolean, outage: boolean) {
       load: LOAD,
       ...(shared ? { redis } : {}),
       ...(outage ? { outage: OUTAGE } : {}),
+      ...(cut ? { cut: CUT } : {}),
     });
-    const { start, end, outage: down, restart } = r.times;
+    const { start, end, outage: down, restart, cut: cutAt } = r.times;
     const result: Record<string, unknown> = {
       case: name,
       processes: PROCESSES,
@@ -80,6 +85,12 @@ async function runCase(name: string, shared: boolean, outage: boolean) {
       result.throttledFirst10sAfterRestart = r.throttledIn(restart, Math.min(end, restart + 10_000));
       result.settledUnder2PercentAfterSeconds = settledAfter(r, restart, end);
     }
+    if (cutAt !== undefined) {
+      result.cutShardThrottledAfterCut = r.throttledIn(cutAt, end, CUT.shard);
+      result.cutShardThrottledFrom5sAfterCut = r.throttledIn(cutAt + 5000, end, CUT.shard);
+      result.cutShardAcceptedPerSecondFrom5sAfterCut = r.acceptedIn(cutAt + 5000, end, CUT.shard);
+      result.cutShardUtilizationOfRemaining = Math.round((r.acceptedIn(cutAt + 5000, end, CUT.shard) / (1000 * CUT.fraction)) * 1000) / 10;
+    }
     return result;
   } finally {
     await local.stop();
@@ -91,6 +102,8 @@ const results = [
   await runCase(`${PROCESSES} processes, ${LOAD}x offered, shared through Redis`, true, false),
   await runCase(`${PROCESSES} processes, ${LOAD}x offered, not shared`, false, false),
   await runCase(`${PROCESSES} processes, ${LOAD}x offered, shared, Redis down ${OUTAGE.for} s at ${OUTAGE.at} s`, true, true),
+  await runCase(`${PROCESSES} processes, ${LOAD}x offered, shared, shard 1 cut to 50% at ${CUT.at} s`, true, false, true),
+  await runCase(`${PROCESSES} processes, ${LOAD}x offered, not shared, shard 1 cut to 50% at ${CUT.at} s`, false, false, true),
 ];
 console.log('\n| case | utilization % | after 1st s % | throttled % (all) | throttled % (offer) | sent | expired | lost | read-back errors | max records in 1 s per shard |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
@@ -105,4 +118,10 @@ console.log(
     `${outage.throttledDuringOutage}% throttled then, ${outage.throttledFirst10sAfterRestart}% in the 10 s after the restart, ` +
     `under 2% for good ${outage.settledUnder2PercentAfterSeconds ?? 'never'} s after it.`,
 );
+for (const r of results.slice(3)) {
+  console.log(
+    `${r.case}: shard 1 ${r.cutShardThrottledAfterCut}% throttled after the cut, ${r.cutShardThrottledFrom5sAfterCut}% from 5 s after it, ` +
+      `${r.cutShardAcceptedPerSecondFrom5sAfterCut} records/s accepted (${r.cutShardUtilizationOfRemaining}% of what is left).`,
+  );
+}
 for (const r of results) console.log(JSON.stringify(r));

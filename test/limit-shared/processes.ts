@@ -25,14 +25,17 @@ export interface RunOptions {
   redis?: RedisServer;
   /** Stop Redis `at` seconds into the offer, start it again `for` seconds later. */
   outage?: { at: number; for: number };
+  /** Give shard `shard` (an index) `fraction` of its budget `at` seconds into the offer, as another writer would take the rest. */
+  cut?: { at: number; shard: number; fraction: number };
   /** Time for the processes to start and join before the offer begins, in ms. */
   warmupMs?: number;
 }
 
 interface Sample {
   t: number;
-  accepted: number;
-  throttled: number;
+  /** Per shard index. */
+  accepted: number[];
+  throttled: number[];
 }
 
 export interface RunResult {
@@ -52,12 +55,12 @@ export interface RunResult {
   throttledShare: number;
   maxWindowRecords: number[];
   reports: ProducerReport[];
-  /** Offer start, outage start and end, Date.now(). */
-  times: { start: number; end: number; outage?: number; restart?: number };
-  /** Throttled share of a window, in %. */
-  throttledIn(from: number, to: number): number;
-  /** Records accepted per second in a window. */
-  acceptedIn(from: number, to: number): number;
+  /** Offer start and end, outage start and end, capacity cut, Date.now(). */
+  times: { start: number; end: number; outage?: number; restart?: number; cut?: number };
+  /** Throttled share of a window, in %, of one shard (an index) or all. */
+  throttledIn(from: number, to: number, shard?: number): number;
+  /** Records accepted per second in a window, by one shard (an index) or all. */
+  acceptedIn(from: number, to: number, shard?: number): number;
 }
 
 export async function runProcesses(o: RunOptions): Promise<RunResult> {
@@ -68,9 +71,11 @@ export async function runProcesses(o: RunOptions): Promise<RunResult> {
   const perSecond = (o.load * o.shards * SHARD_RECORDS_PER_SECOND) / o.processes;
   const streamStats = () => local.stats().shards.filter((s) => s.streamName === streamName);
   const samples: Sample[] = [];
+  const shardIds = Array.from({ length: o.shards }, (_, i) => `shardId-${String(i).padStart(12, '0')}`);
   const sample = () => {
     const stats = streamStats();
-    samples.push({ t: Date.now(), accepted: stats.reduce((n, s) => n + s.acceptedRecords, 0), throttled: stats.reduce((n, s) => n + s.throttledRecords, 0) });
+    const of = (id: string) => stats.find((s) => s.shardId === id);
+    samples.push({ t: Date.now(), accepted: shardIds.map((id) => of(id)?.acceptedRecords ?? 0), throttled: shardIds.map((id) => of(id)?.throttledRecords ?? 0) });
   };
   const sampler = setInterval(sample, 250);
   const times: RunResult['times'] = { start, end };
@@ -81,6 +86,11 @@ export async function runProcesses(o: RunOptions): Promise<RunResult> {
     times.restart = times.outage + o.outage.for * 1000;
     timers.push(setTimeout(() => void redis.stop(), times.outage - Date.now()));
     timers.push(setTimeout(() => void redis.start(), times.restart - Date.now()));
+  }
+  if (o.cut) {
+    const { shard, fraction } = o.cut;
+    times.cut = start + o.cut.at * 1000;
+    timers.push(setTimeout(() => local.setShardCapacity(shardIds[shard], fraction, streamName), times.cut - Date.now()));
   }
   try {
     const reports = await Promise.all(
@@ -103,10 +113,15 @@ export async function runProcesses(o: RunOptions): Promise<RunResult> {
     const accepted = stats.reduce((n, s) => n + s.acceptedRecords, 0);
     const throttled = stats.reduce((n, s) => n + s.throttledRecords, 0);
     const at = (t: number) => samples.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best), samples[0]);
-    const window = (from: number, to: number) => {
+    const sum = (xs: number[], shard?: number) => (shard === undefined ? xs.reduce((n, x) => n + x, 0) : xs[shard]);
+    const window = (from: number, to: number, shard?: number) => {
       const a = at(from);
       const b = at(to);
-      return { accepted: b.accepted - a.accepted, throttled: b.throttled - a.throttled, seconds: (b.t - a.t) / 1000 };
+      return {
+        accepted: sum(b.accepted, shard) - sum(a.accepted, shard),
+        throttled: sum(b.throttled, shard) - sum(a.throttled, shard),
+        seconds: (b.t - a.t) / 1000,
+      };
     };
     const offer = window(start, end);
     const offered = reports.reduce((n, r) => n + r.offered, 0);
@@ -126,12 +141,12 @@ export async function runProcesses(o: RunOptions): Promise<RunResult> {
       maxWindowRecords: stats.map((s) => s.maxWindowRecords),
       reports,
       times,
-      throttledIn(from, to) {
-        const w = window(from, to);
+      throttledIn(from, to, shard) {
+        const w = window(from, to, shard);
         return round((w.throttled / Math.max(1, w.accepted + w.throttled)) * 100, 2);
       },
-      acceptedIn(from, to) {
-        const w = window(from, to);
+      acceptedIn(from, to, shard) {
+        const w = window(from, to, shard);
         return Math.round(w.accepted / w.seconds);
       },
     };

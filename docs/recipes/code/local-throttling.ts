@@ -20,13 +20,13 @@ async function readAll(client: KinesisClient, streamName: string): Promise<strin
   return data;
 }
 
-export async function main({ orders = 3000, shards = 2 } = {}) {
+export async function main({ orders = 1000, shards = 2 } = {}) {
   // kinesalite behind a front that keeps the service's budget: 1000 records/s and 1 MiB/s per shard.
   const kinesis = await startLocalKinesis();
   try {
     await kinesis.createStream('orders', shards);
-    // Another writer takes half of shard 0's budget, so the service throttles us there, as it would in AWS.
-    kinesis.setShardCapacity('shardId-000000000000', 0.5);
+    // Another writer takes three quarters of shard 0's budget, so the service throttles us there, as AWS would.
+    kinesis.setShardCapacity('shardId-000000000000', 0.25);
 
     const client = kinesis.client();
     const producer = createProducer({ client, streamName: 'orders' });

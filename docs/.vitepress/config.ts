@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type DefaultTheme } from 'vitepress';
 
 const API_DIR = fileURLToPath(new URL('../api/', import.meta.url));
+/** The benchmarks page is written by the benchmark work; list it once it exists. */
+const BENCHMARKS = existsSync(fileURLToPath(new URL('../benchmarks.md', import.meta.url)));
 
 /** The recipes, in the order a new user meets the questions. Titles are the questions users ask. */
 export const RECIPES: DefaultTheme.SidebarItem[] = [
@@ -87,6 +89,7 @@ export default defineConfig({
             { text: 'Options', link: '/reference/options' },
             { text: 'Outcomes and signals', link: '/reference/signals' },
             { text: 'Browser bundle size', link: '/reference/browser-size' },
+            ...(BENCHMARKS ? [{ text: 'Benchmarks', link: '/benchmarks' }] : []),
             { text: 'API (generated)', link: '/api/' },
           ],
         },

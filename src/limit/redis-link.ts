@@ -1,6 +1,6 @@
 import Bottleneck from 'bottleneck';
 import { leave, presence, type RedisEval } from './redis-scripts.js';
-import { CHECK_INTERVAL_MS, CHECK_TIMEOUT_MS, PRESENCE_WINDOW_MS, isRedisClient, type SharedLimitsOptions } from './shared-limits.js';
+import { CHECK_INTERVAL_MS, CHECK_TIMEOUT_MS, PRESENCE_WINDOW_MS, isRedisClient, type RedisClientLike, type SharedLimitsOptions } from './shared-limits.js';
 
 /** The events of an ioredis client the link follows. */
 interface RedisEvents extends RedisEval {
@@ -63,6 +63,10 @@ function mendScriptErrors(client: Scripted): void {
   };
 }
 
+/** A new connection like the user's client (a Cluster takes its options second). */
+const duplicate = (client: RedisClientLike) =>
+  client.isCluster === true ? client.duplicate(undefined, { lazyConnect: false }) : client.duplicate({ lazyConnect: false });
+
 /** A connection from options: Bottleneck loads ioredis itself, so a missing package shows here. */
 function connect(clientOptions: Record<string, unknown>): Bottleneck.IORedisConnection {
   try {
@@ -93,7 +97,7 @@ export function createRedisLink(o: RedisLinkOptions): RedisLink {
   // A user's client is duplicated, so closing ours never touches theirs; lazyConnect would leave
   // Bottleneck waiting for a 'ready' that no command triggers.
   const connection = isRedisClient(o.redis)
-    ? new Bottleneck.IORedisConnection({ client: o.redis.duplicate({ lazyConnect: false }), Redis: o.redis.constructor })
+    ? new Bottleneck.IORedisConnection({ client: duplicate(o.redis), Redis: o.redis.constructor })
     : connect({ ...o.redis, lazyConnect: false });
   const client = (connection as unknown as { client: RedisEvents & Scripted }).client;
   mendScriptErrors(client);

@@ -5,7 +5,9 @@
 
 /** The parts of an ioredis client (or Cluster) the shared limits use: it is duplicated, never used itself. */
 export interface RedisClientLike {
-  duplicate(override?: Record<string, unknown>): unknown;
+  duplicate(...args: unknown[]): unknown;
+  /** ioredis sets it: a Cluster duplicates with its options second. */
+  isCluster?: boolean;
 }
 
 /** Sharing each shard's budget with every producer process writing to the stream. */

@@ -3,7 +3,7 @@
  *
  *   npm run build:browser-example                            # or: npx tsx docs/examples/clickstream/build.ts OUT_DIR
  *   npx rxjs-kinesis-local --port 4567 --stream demo:2       # in another terminal
- *   npx vite preview --outDir docs/examples/clickstream/dist # or any static server, then open
+ *   npx vite preview --outDir docs/examples/clickstream/dist --host 127.0.0.1   # or any static server, then open
  *   http://127.0.0.1:4173/?endpoint=http://127.0.0.1:4567&stream=demo
  */
 import { copyFileSync, mkdirSync, statSync } from 'node:fs';

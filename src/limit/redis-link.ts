@@ -161,9 +161,9 @@ export function createRedisLink(o: RedisLinkOptions): RedisLink {
       clearTimeout(timer);
       client.off('close', onClose);
       client.off('ready', onReady);
-      if (wasUp) await within(leave(client, o.presenceKey, member), CHECK_TIMEOUT_MS).catch(() => undefined);
-      // quit() flushes what is pending; with Redis gone only disconnect() stops the reconnecting.
-      await connection.disconnect(wasUp).catch(() => undefined);
+      // quit() flushes what is pending; with Redis gone or hanging only disconnect() stops the reconnecting.
+      const quit = wasUp ? within(leave(client, o.presenceKey, member).then(() => connection.disconnect(true)), CHECK_TIMEOUT_MS) : Promise.reject();
+      await quit.catch(() => connection.disconnect(false).catch(() => undefined));
     },
   };
 }

@@ -123,7 +123,8 @@ export function createEngine<T>(o: ResolvedOptions) {
     const map = shardMap.current();
     if (map !== undefined && routeRecord(record, map)) {
       batcher.add(record);
-      if (draining > 0) flushSoon();
+      // Lingering only helps while there is room: when draining or under pressure, batches go out now.
+      if (draining > 0 || pressure.level !== 'ok') flushSoon();
     } else shardMap.wait(record as EncodedRecord<unknown>);
   }
 

@@ -11,6 +11,7 @@
  * Cases: throughput, aggregation, utilization, latency, memory. Contenders: see test/bench/peers/contenders.ts.
  * docs/benchmarks.md explains each case.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as cases from './peers/cases.js';
@@ -32,12 +33,14 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     'no-profile': { type: 'boolean', default: false },
     'no-install': { type: 'boolean', default: false },
+    render: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
 });
 if (args.help) {
-  console.log(`npm run bench -- [--cases ${CASES.join(',')}] [--contenders ${CONTENDERS.join(',')}] [--reps 3] [--sizes 100,10240] [--quick] [--out DIR] [--no-profile] [--no-install]`);
+  console.log(`npm run bench -- [--cases ${CASES.join(',')}] [--contenders ${CONTENDERS.join(',')}] [--reps 3] [--sizes 100,10240] [--quick] [--out DIR] [--no-profile] [--no-install] [--render]`);
+  console.log('--render rewrites results.md and chart.svg from the results.json in --out (default docs/benchmarks) without measuring.');
   process.exit(0);
 }
 
@@ -53,6 +56,14 @@ const reps = Number(args.reps ?? (quick ? 1 : 3));
 if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps expects a positive integer, got ${args.reps}`);
 const full = selectedCases.length === CASES.length && contenders.length === CONTENDERS.length && !quick && reps >= 3 && args.sizes === '100,10240';
 const outDir = args.out ?? (full ? join(ROOT, 'docs', 'benchmarks') : join(ROOT, '.bench', 'results'));
+
+if (args.render) {
+  // Only the presentation changed: the figures stay those the last run measured.
+  const dir = args.out ?? join(ROOT, 'docs', 'benchmarks');
+  const saved = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
+  console.log(`rewrote ${writeReport(saved, dir).map((f) => f.slice(ROOT.length)).join(', ')} from the figures of ${saved.generatedAt}`);
+  process.exit(0);
+}
 
 const settings: cases.Settings = {
   reps,

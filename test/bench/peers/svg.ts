@@ -51,11 +51,14 @@ function panel(p: Panel, top: number): { svg: string; height: number } {
       parts.push(`<text x="${WIDTH - VALUE_W}" y="${y + BAR_H - 3}" class="value">${esc(p.format(r.value))}</text>`);
     } else parts.push(`<text x="${LABEL_W + 4}" y="${y + BAR_H - 3}" class="value">not measured</text>`);
   });
-  const height = TITLE_H + p.rows.length * ROW_H;
+  const rowsBottom = top + TITLE_H + p.rows.length * ROW_H;
+  let height = TITLE_H + p.rows.length * ROW_H;
   if (p.target !== undefined) {
+    // The line spans the rows; its label sits under them, clear of the title.
     const tx = n1(x(p.target.value));
-    parts.push(`<line x1="${tx}" y1="${top + TITLE_H - 6}" x2="${tx}" y2="${top + height}" class="target"/>`);
-    parts.push(`<text x="${tx + 4}" y="${top + TITLE_H - 8}" class="note">${esc(p.target.label)}</text>`);
+    parts.push(`<line x1="${tx}" y1="${top + TITLE_H - 4}" x2="${tx}" y2="${rowsBottom}" class="target"/>`);
+    parts.push(`<text x="${tx}" y="${rowsBottom + 10}" class="note" text-anchor="middle">${esc(p.target.label)}</text>`);
+    height += 14;
   }
   return { svg: parts.join('\n'), height };
 }

@@ -24,7 +24,14 @@ export interface AggregateEntry<R extends RoutedRecord<unknown>> {
 /** What a PutRecords batch carries: plain records and aggregates. */
 export type KinesisEntry<R extends RoutedRecord<unknown>> = R | AggregateEntry<R>;
 
-/** The user records an entry carries. */
+/**
+ * The user records an entry carries.
+ *
+ * @example
+ * ```ts
+ * for (const entry of batch.entries) console.log(membersOf(entry).length); // 1 for a plain record
+ * ```
+ */
 export function membersOf<R extends RoutedRecord<unknown>>(entry: KinesisEntry<R>): R[] {
   return 'records' in entry ? entry.records : [entry];
 }
@@ -45,6 +52,12 @@ const MAX_PARTITION_KEY_BYTES = PARTITION_KEY_MAX_CHARS * 4;
  * Packs one shard's user records into KPL aggregates and cuts the result into PutRecords batches
  * that respect the count and byte limits exactly. A record that would travel alone in an
  * aggregate is sent as a plain record.
+ *
+ * @example
+ * ```ts
+ * const aggregate = createShardAggregator({ maxBytes: 51_200 });
+ * const batches = aggregate('shardId-000000000000', routedRecords); // PutRecords batches of aggregates
+ * ```
  */
 export function createShardAggregator(options: AggregationOptions = {}) {
   const maxRecordBytes = options.maxRecordBytes ?? RECORD_DEFAULT_BYTES;

@@ -12,7 +12,14 @@ const HASH_KEY_HEX_DIGITS = 32;
 const HASH_CACHE_SIZE = 1 << 16;
 const cache = new Map<string, HashKey>();
 
-/** The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes, read big-endian. */
+/**
+ * The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes, read big-endian.
+ *
+ * @example
+ * ```ts
+ * partitionKeyHash('device-1'); // 32 hex digits: MD5 of 'device-1'
+ * ```
+ */
 export function partitionKeyHash(partitionKey: string): HashKey {
   let hash = cache.get(partitionKey);
   if (hash === undefined) {
@@ -23,12 +30,26 @@ export function partitionKeyHash(partitionKey: string): HashKey {
   return hash;
 }
 
-/** Converts a decimal hash key (as ListShards and ExplicitHashKey spell it) to its hex form. */
+/**
+ * Converts a decimal hash key (as ListShards and ExplicitHashKey spell it) to its hex form.
+ *
+ * @example
+ * ```ts
+ * decimalToHashKey('255'); // '000000000000000000000000000000ff'
+ * ```
+ */
 export function decimalToHashKey(decimal: string): HashKey {
   return BigInt(decimal).toString(16).padStart(HASH_KEY_HEX_DIGITS, '0');
 }
 
-/** Converts a hash key back to the decimal form the service uses. */
+/**
+ * Converts a hash key back to the decimal form the service uses.
+ *
+ * @example
+ * ```ts
+ * hashKeyToDecimal('000000000000000000000000000000ff'); // '255'
+ * ```
+ */
 export function hashKeyToDecimal(hash: HashKey): string {
   return BigInt(`0x${hash}`).toString(10);
 }

@@ -18,7 +18,7 @@ export { pullFrom, type PressureSource } from './pull-from.js';
 export type { Pressure, PressureLevel } from './producer/pressure.js';
 export type { OverflowPolicy } from './producer/options.js';
 export { createAdaptiveRate, type AdaptiveRate, type AdaptiveRateOptions } from './limit/adaptive-rate.js';
-export { createShardLimiters, type ShardBudget, type ShardLimiters } from './limit/shard-limiters.js';
+export { createShardLimiters, type ShardBudget, type ShardLimiters, type ShardLimitersOptions } from './limit/shard-limiters.js';
 export type { RedisClientLike, SharedLimitsOptions } from './limit/shared-limits.js';
 export { aggregateRecords, createShardAggregator, membersOf, type AggregateEntry, type AggregationOptions, type KinesisEntry } from './aggregate.js';
 export * from './aggregation/index.js';

@@ -11,6 +11,12 @@ export interface RoutedRecord<T> extends EncodedRecord<T> {
 /**
  * Sets the record's predicted shard from the map; false when no open shard holds its hash key.
  * Mutates the record so the hot path allocates nothing.
+ *
+ * @example
+ * ```ts
+ * const record = encodeRecord(v, toRecord, 1024 * 1024, Date.now());
+ * if (!isFailure(record) && routeRecord(record, shardMap)) console.log(record.shardId);
+ * ```
  */
 export function routeRecord<T>(record: EncodedRecord<T>, shardMap: ShardMap): record is RoutedRecord<T> {
   const shard = shardMap.shardFor(record.hashKey);

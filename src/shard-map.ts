@@ -68,7 +68,15 @@ export function createShardMap(shards: readonly Shard[], version = 0): ShardMap 
   };
 }
 
-/** Pages through ListShards. */
+/**
+ * Pages through ListShards.
+ *
+ * @example
+ * ```ts
+ * const shards = await listAllShards(client, { streamName: 'events' });
+ * console.log(shards.map((s) => s.ShardId)); // [ 'shardId-000000000000', 'shardId-000000000001' ]
+ * ```
+ */
 export async function listAllShards(
   client: KinesisClient,
   stream: StreamRef,
@@ -93,7 +101,15 @@ export async function listAllShards(
   throw new Error('ListShards returned more than 10,000 pages');
 }
 
-/** Loads the stream's shard map with ListShards (all pages). */
+/**
+ * Loads the stream's shard map with ListShards (all pages).
+ *
+ * @example
+ * ```ts
+ * const map = await loadShardMap(client, { streamARN: 'arn:aws:kinesis:eu-west-1:123456789012:stream/events' });
+ * map.shardFor(partitionKeyHash('device-7'))?.shardId; // 'shardId-000000000001'
+ * ```
+ */
 export async function loadShardMap(
   client: KinesisClient,
   stream: StreamRef,

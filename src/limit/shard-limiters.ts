@@ -41,6 +41,12 @@ export const DEFAULT_SHARD_BUDGET: Required<ShardBudget> = {
  * Each shard's limiter: a token bucket per shard (weights count records and bytes together) with AIMD
  * on service throttles, kept in this process, or with `shared` in Redis for every producer process
  * writing to the stream (falling back to a local share while Redis is unreachable).
+ *
+ * @example
+ * ```ts
+ * const limiters = createShardLimiters({ budget: DEFAULT_SHARD_BUDGET, rateLimit: 100, adaptive: {}, scheduler: asyncScheduler });
+ * await limiters.acquire('shardId-000000000000', limiters.weightOf(500, 50_000)); // waits for 500 record units
+ * ```
  */
 export function createShardLimiters(o: ShardLimitersOptions) {
   const top = (o.budget.recordsPerSecond * o.rateLimit) / 100;

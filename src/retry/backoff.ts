@@ -15,6 +15,12 @@ export const DEFAULT_RETRY = { baseDelayMs: 100, maxDelayMs: 5000 } as const;
  * producers throttled together do not come back together.
  *
  * @param attempt the attempt that failed, from 1
+ *
+ * @example
+ * ```ts
+ * backoffDelay(3, 100, 5000, Math.random); // a wait in [0, 400) ms
+ * backoffDelay(3, 100, 5000, () => 0.5); // 200
+ * ```
  */
 export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: number, random: () => number): number {
   const cap = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(attempt - 1, 30));

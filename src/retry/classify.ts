@@ -34,7 +34,16 @@ export const STREAM_CODES: ReadonlySet<string> = new Set([
   'MissingAuthenticationToken',
 ]);
 
-/** Classifies a service or network error code. Unknown codes are fatal for their records only. */
+/**
+ * Classifies a service or network error code. Unknown codes are fatal for their records only.
+ *
+ * @example
+ * ```ts
+ * classifyCode('ProvisionedThroughputExceededException'); // 'retryable'
+ * classifyCode('ResourceNotFoundException'); // 'stream'
+ * classifyCode('KMSDisabledException'); // 'fatal'
+ * ```
+ */
 export function classifyCode(code: string): FailureKind {
   if (RETRYABLE_CODES.has(code)) return 'retryable';
   if (STREAM_CODES.has(code)) return 'stream';
@@ -59,6 +68,15 @@ interface ErrorLike {
 /**
  * Classifies an error thrown by `client.send(PutRecordsCommand)`: service errors by name, 5xx and
  * network errors as retryable. Never copies request details into the message.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.send(new PutRecordsCommand(input));
+ * } catch (error) {
+ *   const { code, kind } = classifyError(error); // e.g. { code: 'InternalFailure', kind: 'retryable' }
+ * }
+ * ```
  */
 export function classifyError(error: unknown): ClassifiedError {
   const e = (error ?? {}) as ErrorLike;

@@ -3,7 +3,8 @@
  * worker process per contender and repetition. Repetitions go round-robin over the contenders, so a
  * burst of load from other processes falls on all of them rather than on one.
  */
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { LocalKinesisStats } from '../../../src/testing/types.js';
 import type { AggregationConfig } from './aggregation.js';
 import { MiB, median, ROOT } from './common.js';
@@ -91,6 +92,7 @@ export async function throughput(s: Settings, contenders: ContenderName[], log: 
       for (const contender of contenders.filter(isOurs)) {
         const valueBytes = s.throughput.sizes[0];
         const file = join(ROOT, '.bench', 'profiles', `throughput-${contender}-${valueBytes}.cpuprofile`);
+        mkdirSync(dirname(file), { recursive: true });
         await throughputWorker({ ...base(contender, valueBytes), profile: file });
         const summary = summarizeProfile(file, 15);
         profiles.push({ contender, valueBytes, file, gcPercent: summary.gcPercent, bySelf: summary.bySelf, byTotal: summary.byTotal });

@@ -1,4 +1,13 @@
-import { ListShardsCommand, PutRecordsCommand, type KinesisClient, type PutRecordsCommandInput, type PutRecordsCommandOutput, type Shard } from '@aws-sdk/client-kinesis';
+import {
+  ListShardsCommand,
+  PutRecordsCommand,
+  type KinesisClient,
+  type ListShardsCommandInput,
+  type ListShardsCommandOutput,
+  type PutRecordsCommandInput,
+  type PutRecordsCommandOutput,
+  type Shard,
+} from '@aws-sdk/client-kinesis';
 
 /** Evenly split shards over the hash key space, as CreateStream makes them. */
 export function evenShards(count: number): Shard[] {
@@ -20,19 +29,24 @@ export function serviceError(name: string, status: number, message = name): Erro
   return Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
 }
 
+/** Answers a ListShards call (throws to fail it); undefined answers with all of `shards` on one page. */
+export type ListShardsHandler = (input: ListShardsCommandInput, call: number) => unknown;
+
 /**
- * A stand-in for KinesisClient for unit tests of single functions: ListShards answers from `shards`,
- * PutRecords from `onPut`. Records every PutRecords input. A request that never answers rejects
- * with AbortError when its abort signal fires, as the SDK does.
+ * A stand-in for KinesisClient for unit tests of single functions: ListShards answers from `shards`
+ * (or `onListShards`), PutRecords from `onPut`. Records every PutRecords and ListShards input. A
+ * request that never answers rejects with AbortError when its abort signal fires, as the SDK does.
  */
-export function scriptedClient(options: { shards?: Shard[]; onPut?: PutHandler; onListShards?: () => unknown }) {
+export function scriptedClient(options: { shards?: Shard[]; onPut?: PutHandler; onListShards?: ListShardsHandler }) {
   const puts: PutRecordsCommandInput[] = [];
+  const listShards: ListShardsCommandInput[] = [];
   const shards = options.shards ?? evenShards(1);
   const client = {
     async send(command: unknown, opts?: { abortSignal?: AbortSignal }) {
       if (command instanceof ListShardsCommand) {
-        if (options.onListShards) await options.onListShards();
-        return { Shards: shards };
+        listShards.push(command.input);
+        const answer = (await options.onListShards?.(command.input, listShards.length)) as Partial<ListShardsCommandOutput> | undefined;
+        return answer ?? { Shards: shards };
       }
       if (command instanceof PutRecordsCommand) {
         puts.push(command.input);
@@ -45,7 +59,7 @@ export function scriptedClient(options: { shards?: Shard[]; onPut?: PutHandler; 
       throw new Error(`unexpected command ${(command as object).constructor.name}`);
     },
   };
-  return { client: client as unknown as KinesisClient, puts };
+  return { client: client as unknown as KinesisClient, puts, listShards };
 }
 
 let seq = 0;

@@ -20,6 +20,7 @@ function assertNothingLost(r: RunResult) {
   assert.is(r.offered, r.planned, 'every planned value offered');
   assert.is(r.lost, 0, 'one outcome per value');
   assert.is(r.failed, 0, 'no value failed');
+  assert.is(r.expired, 0, 'no value expired');
   assert.is(r.readBackErrors, 0, 'sent values read back once each, on their shard, and nothing else');
 }
 

@@ -18,14 +18,19 @@ const entries = [
   { input: 'src/testing/index.ts', name: 'testing' },
 ];
 
-/** The `"node"` build swaps the pure-JS MD5 of aggregates for node:crypto's. */
-const nodeMd5 = {
-  name: 'node-md5',
+/**
+ * The `"node"` build swaps modules for Node's faster built-ins: the pure-JS MD5 of aggregates for
+ * node:crypto's, TextEncoder for Buffer.from.
+ */
+const NODE_SWAPS = [
+  { source: './checksum.js', under: '/src/aggregation/', to: './src/aggregation/checksum-node.ts' },
+  { source: './utf8-encode.js', under: '/src/', to: './src/utf8-encode-node.ts' },
+];
+const nodeSwaps = {
+  name: 'node-swaps',
   resolveId(source, importer) {
-    if (source === './checksum.js' && importer?.includes('/src/aggregation/')) {
-      return fileURLToPath(new URL('./src/aggregation/checksum-node.ts', import.meta.url));
-    }
-    return null;
+    const swap = NODE_SWAPS.find((s) => s.source === source && importer?.includes(s.under));
+    return swap ? fileURLToPath(new URL(swap.to, import.meta.url)) : null;
   },
 };
 
@@ -41,7 +46,7 @@ const bundle = (input, name, extra = []) => ({
 
 export default [
   ...entries.map(({ input, name }) => bundle(input, name)),
-  bundle('src/index.ts', 'index.node', [nodeMd5]),
+  bundle('src/index.ts', 'index.node', [nodeSwaps]),
   ...entries.map(({ input, name }) => ({
     input,
     external,

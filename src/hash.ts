@@ -11,6 +11,27 @@ const HASH_KEY_HEX_DIGITS = 32;
 /** Distinct partition keys whose hash is kept; the cache is cleared when it fills. */
 const HASH_CACHE_SIZE = 1 << 16;
 const cache = new Map<string, HashKey>();
+const HEX_DIGITS = '0123456789abcdef';
+
+/**
+ * Spells bytes as lowercase hex in one flat string. Strings built by concatenation are ropes, and
+ * V8 walks a rope on every comparison: routing compares each record's hash key several times.
+ */
+function toHex(bytes: ArrayLike<number>): HashKey {
+  const codes = new Array<number>(bytes.length * 2);
+  for (let i = 0; i < bytes.length; i++) {
+    codes[2 * i] = HEX_DIGITS.charCodeAt(bytes[i] >> 4);
+    codes[2 * i + 1] = HEX_DIGITS.charCodeAt(bytes[i] & 15);
+  }
+  return String.fromCharCode.apply(null, codes);
+}
+
+/** The same hex digits as one flat string (see {@link toHex}). */
+function flatten(hex: string): HashKey {
+  const codes = new Array<number>(hex.length);
+  for (let i = 0; i < hex.length; i++) codes[i] = hex.charCodeAt(i);
+  return String.fromCharCode.apply(null, codes);
+}
 
 /**
  * The hash key Kinesis derives from a partition key: MD5 of its UTF-8 bytes, read big-endian.
@@ -23,7 +44,7 @@ const cache = new Map<string, HashKey>();
 export function partitionKeyHash(partitionKey: string): HashKey {
   let hash = cache.get(partitionKey);
   if (hash === undefined) {
-    hash = md5.hex(partitionKey);
+    hash = toHex(md5.array(partitionKey));
     if (cache.size >= HASH_CACHE_SIZE) cache.clear();
     cache.set(partitionKey, hash);
   }
@@ -39,7 +60,7 @@ export function partitionKeyHash(partitionKey: string): HashKey {
  * ```
  */
 export function decimalToHashKey(decimal: string): HashKey {
-  return BigInt(decimal).toString(16).padStart(HASH_KEY_HEX_DIGITS, '0');
+  return flatten(BigInt(decimal).toString(16).padStart(HASH_KEY_HEX_DIGITS, '0'));
 }
 
 /**

@@ -1,9 +1,4 @@
-const encoder = new TextEncoder();
-
-/** Encodes a string as UTF-8. */
-export function utf8Encode(text: string): Uint8Array {
-  return encoder.encode(text);
-}
+export { utf8Encode } from './utf8-encode.js';
 
 /** Bytes of a string in UTF-8, without encoding it. */
 export function utf8Length(text: string): number {

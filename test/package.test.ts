@@ -6,8 +6,8 @@ import * as assert from 'uvu/assert';
 
 const root = new URL('..', import.meta.url).pathname;
 const builtins = new Set(builtinModules);
-/** Node-only by design: the local Kinesis, and the `"node"` build's MD5. */
-const nodeOnly = (file: string) => file.includes('/src/testing/') || file.endsWith('/checksum-node.ts');
+/** Node-only by design: the local Kinesis, and the `"node"` build's MD5 and UTF-8 encoder. */
+const nodeOnly = (file: string) => file.includes('/src/testing/') || file.endsWith('-node.ts');
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -34,6 +34,8 @@ dist('the browser build has no node: import; the node build uses node:crypto; bo
   if (!existsSync(join(root, 'dist/index.mjs'))) assert.unreachable('dist/ is missing: run `npm run build` first');
   assert.not.match(readFileSync(join(root, 'dist/index.mjs'), 'utf8'), /from 'node:/);
   assert.match(readFileSync(join(root, 'dist/index.node.mjs'), 'utf8'), /node:crypto/);
+  assert.match(readFileSync(join(root, 'dist/index.node.mjs'), 'utf8'), /from 'node:buffer'/);
+  assert.not.match(readFileSync(join(root, 'dist/index.node.mjs'), 'utf8'), /new TextEncoder/);
   const esm = await import('rxjs-kinesis');
   const cjs = createRequire(import.meta.url)('rxjs-kinesis');
   for (const mod of [esm, cjs]) {

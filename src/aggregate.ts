@@ -7,7 +7,15 @@ import type { RoutedRecord } from './route.js';
 import type { PutFailure } from './types.js';
 import { utf8Length } from './utf8.js';
 
-/** One Kinesis record that carries several user records of one shard in the KPL format. */
+/**
+ * One Kinesis record that carries several user records of one shard in the KPL format.
+ *
+ * @example
+ * ```ts
+ * import type { AggregateEntry, RoutedRecord } from 'rxjs-kinesis';
+ * const fanOut = (e: AggregateEntry<RoutedRecord<unknown>>) => `${e.records.length} user records in ${e.size} bytes`;
+ * ```
+ */
 export interface AggregateEntry<R extends RoutedRecord<unknown>> {
   shardId: string;
   /** Outer partition key (the first user record's) + aggregate bytes. */
@@ -21,7 +29,15 @@ export interface AggregateEntry<R extends RoutedRecord<unknown>> {
   records: R[];
 }
 
-/** What a PutRecords batch carries: plain records and aggregates. */
+/**
+ * What a PutRecords batch carries: plain records and aggregates.
+ *
+ * @example
+ * ```ts
+ * import { membersOf, type KinesisEntry, type RoutedRecord } from 'rxjs-kinesis';
+ * const valuesOf = (entries: KinesisEntry<RoutedRecord<Event>>[]) => entries.flatMap((e) => membersOf(e).map((r) => r.value));
+ * ```
+ */
 export type KinesisEntry<R extends RoutedRecord<unknown>> = R | AggregateEntry<R>;
 
 /**
@@ -36,8 +52,19 @@ export function membersOf<R extends RoutedRecord<unknown>>(entry: KinesisEntry<R
   return 'records' in entry ? entry.records : [entry];
 }
 
+/**
+ * Options of {@link aggregateRecords} and {@link createShardAggregator}: the aggregates' limits, and the
+ * record and request limits the aggregates and their batches stay within.
+ *
+ * @example
+ * ```ts
+ * import { aggregateRecords, type AggregationOptions } from 'rxjs-kinesis';
+ * const options: AggregationOptions = { maxBytes: 25_600, maxCount: 500, maxBatchBytes: 10 * 1024 * 1024 }; // a stream taking 10 MiB requests
+ * batches$.pipe(aggregateRecords(options));
+ * ```
+ */
 export interface AggregationOptions extends Partial<AggregationLimits> {
-  /** Largest Kinesis record, partition key + data; aggregates stay within it. Default 1 MiB. */
+  /** Largest Kinesis record, partition key + data, in bytes; aggregates stay within it. Default 1 MiB. */
   maxRecordBytes?: number;
   /** Entries in one PutRecords batch. Default 500. */
   maxBatchCount?: number;

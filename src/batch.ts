@@ -4,14 +4,30 @@ import { PUT_RECORDS_DEFAULT_BYTES, PUT_RECORDS_MAX_BYTES, PUT_RECORDS_MAX_RECOR
 import type { RoutedRecord } from './route.js';
 import type { PutFailure } from './types.js';
 
-/** What a batch holds: anything bound for one shard with a size the service counts. */
+/**
+ * What a batch holds: anything bound for one shard with a size the service counts.
+ *
+ * @example
+ * ```ts
+ * import type { BatchEntry } from 'rxjs-kinesis';
+ * const entry: BatchEntry = { shardId: 'shardId-000000000000', size: 1_024 }; // partition key + data bytes
+ * ```
+ */
 export interface BatchEntry {
   shardId: string;
   /** Partition key + data bytes. */
   size: number;
 }
 
-/** Entries for one shard that fit one PutRecords request. */
+/**
+ * Entries for one shard that fit one PutRecords request.
+ *
+ * @example
+ * ```ts
+ * import type { Batch, RoutedRecord } from 'rxjs-kinesis';
+ * const describe = (b: Batch<RoutedRecord<unknown>>) => `${b.shardId}: ${b.entries.length} records, ${b.bytes} bytes`;
+ * ```
+ */
 export interface Batch<E extends BatchEntry> {
   shardId: string;
   entries: E[];
@@ -19,6 +35,17 @@ export interface Batch<E extends BatchEntry> {
   bytes: number;
 }
 
+/**
+ * Options of {@link collectBatches} and {@link createBatcher}: when a shard's batch is full enough, or has
+ * waited long enough, to go out.
+ *
+ * @example
+ * ```ts
+ * import { collectBatches, type BatchOptions } from 'rxjs-kinesis';
+ * const options: BatchOptions = { maxCount: 250, maxBytes: 1024 * 1024, lingerMs: 20 }; // smaller requests, sent sooner
+ * routed$.pipe(collectBatches(options));
+ * ```
+ */
 export interface BatchOptions {
   /** Entries in one batch, 1..500. Default 500. */
   maxCount?: number;
@@ -45,7 +72,16 @@ export function resolveBatchOptions(options: BatchOptions = {}): Required<BatchO
   return { maxCount, maxBytes, lingerMs, scheduler: options.scheduler ?? asyncScheduler };
 }
 
-/** Per-shard batch buffers: seal a batch when it is full by count or bytes, or when it has lingered. */
+/**
+ * Per-shard batch buffers: seal a batch when it is full by count or bytes, or when it has lingered.
+ *
+ * @example
+ * ```ts
+ * import { createBatcher, type Batcher, type RoutedRecord } from 'rxjs-kinesis';
+ * const batcher: Batcher<RoutedRecord<Event>> = createBatcher({ lingerMs: 100 }, send);
+ * process.once('SIGTERM', () => batcher.flush()); // seal what still lingers before the process exits
+ * ```
+ */
 export interface Batcher<E extends BatchEntry> {
   add(entry: E): void;
   /** Seals every part-filled batch now. */

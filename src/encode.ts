@@ -4,7 +4,15 @@ import { PARTITION_KEY_MAX_CHARS, RECORD_DEFAULT_BYTES, RECORD_MAX_BYTES } from 
 import { failure, type KinesisRecordInput, type PutFailure } from './types.js';
 import { utf8Encode, utf8Length } from './utf8.js';
 
-/** A value checked against the service's rules and ready to route: what every later stage carries. */
+/**
+ * A value checked against the service's rules and ready to route: what every later stage carries.
+ *
+ * @example
+ * ```ts
+ * import type { EncodedRecord } from 'rxjs-kinesis';
+ * const bytesOf = (records: EncodedRecord<unknown>[]) => records.reduce((n, r) => n + r.size, 0); // as the service counts them
+ * ```
+ */
 export interface EncodedRecord<T> {
   value: T;
   partitionKey: string;
@@ -20,9 +28,29 @@ export interface EncodedRecord<T> {
   createdAt: number;
 }
 
-/** Maps a value to the record to send. */
+/**
+ * Maps a value to the record to send.
+ *
+ * @example
+ * ```ts
+ * import type { RecordMapper } from 'rxjs-kinesis';
+ * const toRecord: RecordMapper<Click> = (c) => ({ partitionKey: c.sessionId, data: JSON.stringify(c) });
+ * clicks$.pipe(producer.put(toRecord));
+ * ```
+ */
 export type RecordMapper<T> = (value: T) => KinesisRecordInput;
 
+/**
+ * Options of {@link encodeRecords}: the stream's record limit, so that an oversized value fails here,
+ * with its size in the message, rather than in PutRecords.
+ *
+ * @example
+ * ```ts
+ * import { encodeRecords, type EncodeOptions } from 'rxjs-kinesis';
+ * const options: EncodeOptions = { maxRecordBytes: 2 * 1024 * 1024 }; // a stream whose MaxRecordSizeInKiB is 2048
+ * events$.pipe(encodeRecords(toRecord, options));
+ * ```
+ */
 export interface EncodeOptions {
   /**
    * Largest record (partition key + data), in bytes. Default 1 MiB, the service's default; streams whose

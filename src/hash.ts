@@ -4,6 +4,13 @@ import { HASH_KEY_MAX, HASH_KEY_MAX_DIGITS } from './limits.js';
 /**
  * A 128-bit hash key as 32 lowercase hex digits. Fixed-width hex strings order like the numbers they
  * spell, so routing compares strings instead of BigInts.
+ *
+ * @example
+ * ```ts
+ * import { hashKeyToDecimal, partitionKeyHash, type HashKey } from 'rxjs-kinesis';
+ * const key: HashKey = partitionKeyHash('device-1');
+ * const explicitHashKey = hashKeyToDecimal(key); // sends another record to the shard 'device-1' goes to
+ * ```
  */
 export type HashKey = string;
 

@@ -1,7 +1,18 @@
 import { Observable } from 'rxjs';
 import type { Pressure } from './producer/pressure.js';
 
-/** Anything with a `pressure$`: a producer. */
+/**
+ * Anything with a `pressure$`: a producer.
+ *
+ * @example
+ * ```ts
+ * import { BehaviorSubject } from 'rxjs';
+ * import { pullFrom, type Pressure, type PressureSource } from 'rxjs-kinesis';
+ * const pressure$ = new BehaviorSubject<Pressure>({ level: 'ok', bufferedRecords: 0, bufferedBytes: 0, inFlight: 0 });
+ * const stub: PressureSource = { pressure$ }; // stands in for a producer in a test of the reading side
+ * pullFrom(['a', 'b', 'c'], stub).subscribe(console.log);
+ * ```
+ */
 export interface PressureSource {
   readonly pressure$: Observable<Pressure>;
 }

@@ -10,15 +10,29 @@ import { failure, type PutFailure, type PutOutcome } from './types.js';
 
 type Entry<T> = KinesisEntry<RoutedRecord<T>>;
 
+/**
+ * Options of {@link putBatches}: the stream and client, how many requests at once, and how long and how
+ * often failed entries are retried.
+ *
+ * @example
+ * ```ts
+ * import { putBatches, type PutBatchesOptions } from 'rxjs-kinesis';
+ * const options: PutBatchesOptions = { client, streamName: 'events', concurrency: 4, recordTtlMs: 60_000, retry: { maxDelayMs: 2_000 } };
+ * batches$.pipe(putBatches(options));
+ * ```
+ */
 export interface PutBatchesOptions extends StreamRef {
+  /** Sends the PutRecords requests: an AWS SDK v3 client. */
   client: KinesisClient;
   /** Requests in flight at once. Default 8. */
   concurrency?: number;
   /** Time after a value's arrival past which it fails with `Expired` instead of being retried, in ms. Default 30000. */
   recordTtlMs?: number;
+  /** Waits between attempts of a failed entry, in ms, with full jitter. Default `{ baseDelayMs: 100, maxDelayMs: 5000 }`. */
   retry?: RetryOptions;
   /** Bound on one request, in ms. Default 10000. */
   requestTimeoutMs?: number;
+  /** Clock and timers of the backoff and the request timeout. Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
 }
 

@@ -4,7 +4,17 @@ import type { Batch } from './batch.js';
 import { classifyCode, classifyError, type ClassifiedError } from './retry/classify.js';
 import type { StreamRef } from './shard-map.js';
 
-/** What PutRecords needs of an entry. */
+/**
+ * What PutRecords needs of an entry.
+ *
+ * @example
+ * ```ts
+ * import { putBatch, type SendableEntry } from 'rxjs-kinesis';
+ * const data = new TextEncoder().encode('{"n":1}');
+ * const entry: SendableEntry = { shardId: 'shardId-000000000000', partitionKey: 'a', explicitHashKey: undefined, data, size: 1 + data.length, attempts: 0 };
+ * await putBatch(client, { streamName: 'events' }, { shardId: entry.shardId, entries: [entry], bytes: entry.size });
+ * ```
+ */
 export interface SendableEntry {
   shardId: string;
   size: number;
@@ -17,7 +27,16 @@ export interface SendableEntry {
   records?: readonly { attempts: number }[];
 }
 
-/** How one PutRecords request went, entry by entry. */
+/**
+ * How one PutRecords request went, entry by entry.
+ *
+ * @example
+ * ```ts
+ * import type { BatchResult, SendableEntry } from 'rxjs-kinesis';
+ * const summarize = (r: BatchResult<SendableEntry>) =>
+ *   r.requestError ? `request failed: ${r.requestError.code}` : `${r.succeeded.length} ok, ${r.retry.length} to retry, ${r.failed.length} failed`;
+ * ```
+ */
 export interface BatchResult<E> {
   succeeded: { entry: E; shardId: string; sequenceNumber: string }[];
   /** Entries that failed with a code a later attempt may get through. */
@@ -31,9 +50,20 @@ export interface BatchResult<E> {
 /** Default bound on one PutRecords request, in ms, after which it is aborted and its entries retried. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 
+/**
+ * Options of {@link putBatch}: how long one request may take.
+ *
+ * @example
+ * ```ts
+ * import { putBatch, type PutBatchOptions } from 'rxjs-kinesis';
+ * const options: PutBatchOptions = { requestTimeoutMs: 2_000 }; // give up on a slow request sooner than the default 10 s
+ * const result = await putBatch(client, { streamName: 'events' }, batch, options);
+ * ```
+ */
 export interface PutBatchOptions {
   /** Aborts the request after this many ms. Default 10000. */
   requestTimeoutMs?: number;
+  /** Clock and timer of the timeout. Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
 }
 

@@ -3,7 +3,16 @@ import { isFailure, type EncodedRecord } from './encode.js';
 import type { ShardMap } from './shard-map.js';
 import { failure, type PutFailure } from './types.js';
 
-/** A record with the shard it is predicted to land on. */
+/**
+ * A record with the shard it is predicted to land on.
+ *
+ * @example
+ * ```ts
+ * import type { RoutedRecord } from 'rxjs-kinesis';
+ * const perShard = new Map<string, number>();
+ * const count = (r: RoutedRecord<unknown>) => perShard.set(r.shardId, (perShard.get(r.shardId) ?? 0) + 1);
+ * ```
+ */
 export interface RoutedRecord<T> extends EncodedRecord<T> {
   shardId: string;
 }
@@ -15,7 +24,7 @@ export interface RoutedRecord<T> extends EncodedRecord<T> {
  * @example
  * ```ts
  * const record = encodeRecord(v, toRecord, 1024 * 1024, Date.now());
- * if (!isFailure(record) && routeRecord(record, shardMap)) console.log(record.shardId);
+ * if (!('ok' in record) && routeRecord(record, shardMap)) console.log(record.shardId); // 'ok' in a failed outcome
  * ```
  */
 export function routeRecord<T>(record: EncodedRecord<T>, shardMap: ShardMap): record is RoutedRecord<T> {

@@ -1,20 +1,46 @@
 import { ListShardsCommand, type KinesisClient, type Shard } from '@aws-sdk/client-kinesis';
 import { decimalToHashKey, type HashKey } from './hash.js';
 
-/** Names the stream: by name, or by ARN (which also names the account and region). */
+/**
+ * Names the stream: by name, or by ARN (which also names the account and region).
+ *
+ * @example
+ * ```ts
+ * import { putBatch, type StreamRef } from 'rxjs-kinesis';
+ * const orders: StreamRef = { streamARN: 'arn:aws:kinesis:us-east-1:111122223333:stream/orders' }; // another account's stream
+ * await putBatch(client, orders, batch);
+ * ```
+ */
 export interface StreamRef {
   streamName?: string | undefined;
   streamARN?: string | undefined;
 }
 
-/** One open shard and the hash keys it owns (inclusive). */
+/**
+ * One open shard and the hash keys it owns (inclusive).
+ *
+ * @example
+ * ```ts
+ * import type { HashKey, ShardRange } from 'rxjs-kinesis';
+ * const owns = (range: ShardRange, key: HashKey) => range.start <= key && key <= range.end; // fixed-width hex orders as numbers
+ * ```
+ */
 export interface ShardRange {
   shardId: string;
   start: HashKey;
   end: HashKey;
 }
 
-/** The open shards of a stream, sorted by hash key, with a lookup from hash key to shard. */
+/**
+ * The open shards of a stream, sorted by hash key, with a lookup from hash key to shard.
+ *
+ * @example
+ * ```ts
+ * import { loadShardMap, partitionKeyHash, type ShardMap } from 'rxjs-kinesis';
+ * const map: ShardMap = await loadShardMap(client, { streamName: 'events' });
+ * console.log(map.version, map.shards.length, map.shardFor(partitionKeyHash('device-1'))?.shardId);
+ * ```
+ */
 export interface ShardMap {
   readonly shards: readonly ShardRange[];
   /** Increases with every map a producer loads, so cached routes know they are stale. */

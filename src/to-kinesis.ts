@@ -4,7 +4,16 @@ import { createProducer } from './producer/create-producer.js';
 import type { ProducerOptions } from './producer/options.js';
 import type { PutOutcome } from './types.js';
 
-/** Options of {@link toKinesis}: the producer's options plus the record function. */
+/**
+ * Options of {@link toKinesis}: the producer's options plus the record function.
+ *
+ * @example
+ * ```ts
+ * import { toKinesis, type ToKinesisOptions } from 'rxjs-kinesis';
+ * const options: ToKinesisOptions<Click> = { client, streamName: 'clicks', lingerMs: 250, record: (c) => ({ partitionKey: c.sessionId, data: JSON.stringify(c) }) };
+ * clicks$.pipe(toKinesis(options)).subscribe();
+ * ```
+ */
 export interface ToKinesisOptions<T> extends ProducerOptions {
   /** Maps each value to its partition key and data. */
   record: RecordMapper<T>;

@@ -1,4 +1,12 @@
-/** What the `record` function of `put`/`toKinesis` returns for one value. */
+/**
+ * What the `record` function of `put`/`toKinesis` returns for one value.
+ *
+ * @example
+ * ```ts
+ * import type { KinesisRecordInput } from 'rxjs-kinesis';
+ * const toRecord = (order: Order): KinesisRecordInput => ({ partitionKey: order.customerId, data: JSON.stringify(order) });
+ * ```
+ */
 export interface KinesisRecordInput {
   /** Routes the record to a shard (MD5 of it) unless `explicitHashKey` is set. 1 to 256 Unicode characters. */
   partitionKey: string;
@@ -8,7 +16,15 @@ export interface KinesisRecordInput {
   explicitHashKey?: string | undefined;
 }
 
-/** Why a value failed: the service's error code or one of the producer's own codes. */
+/**
+ * Why a value failed: the service's error code or one of the producer's own codes.
+ *
+ * @example
+ * ```ts
+ * import type { PutError } from 'rxjs-kinesis';
+ * const describe = (e: PutError) => `${e.code}${e.retryable ? ' (would have succeeded later)' : ''}: ${e.message}`;
+ * ```
+ */
 export interface PutError {
   /**
    * The service's code (`ProvisionedThroughputExceededException`, `ResourceNotFoundException`, ...) or the producer's:
@@ -21,7 +37,15 @@ export interface PutError {
   retryable: boolean;
 }
 
-/** A value that Kinesis accepted. */
+/**
+ * A value that Kinesis accepted.
+ *
+ * @example
+ * ```ts
+ * import type { PutSuccess } from 'rxjs-kinesis';
+ * const position = (o: PutSuccess<Order>) => `${o.shardId}/${o.sequenceNumber}${o.subSequenceNumber === undefined ? '' : `#${o.subSequenceNumber}`}`;
+ * ```
+ */
 export interface PutSuccess<T> {
   ok: true;
   value: T;
@@ -33,7 +57,16 @@ export interface PutSuccess<T> {
   attempts: number;
 }
 
-/** A value that was not sent, with the reason. */
+/**
+ * A value that was not sent, with the reason.
+ *
+ * @example
+ * ```ts
+ * import { filter } from 'rxjs';
+ * import type { PutFailure } from 'rxjs-kinesis';
+ * outcomes$.pipe(filter((o): o is PutFailure<Order> => !o.ok)).subscribe((f) => deadLetters.push({ order: f.value, code: f.error.code }));
+ * ```
+ */
 export interface PutFailure<T> {
   ok: false;
   value: T;
@@ -42,7 +75,15 @@ export interface PutFailure<T> {
   attempts: number;
 }
 
-/** Exactly one per input value, emitted when the value is decided. */
+/**
+ * Exactly one per input value, emitted when the value is decided.
+ *
+ * @example
+ * ```ts
+ * import type { PutOutcome } from 'rxjs-kinesis';
+ * const report = (o: PutOutcome<Order>) => (o.ok ? `${o.value.id} on ${o.shardId}` : `${o.value.id} failed after ${o.attempts} attempts: ${o.error.code}`);
+ * ```
+ */
 export type PutOutcome<T> = PutSuccess<T> | PutFailure<T>;
 
 /** Builds a failed outcome. */

@@ -1,4 +1,13 @@
-/** How a shard's allowed rate reacts to the service: down fast on throttles, back up slowly on success. */
+/**
+ * How a shard's allowed rate reacts to the service: down fast on throttles, back up slowly on success.
+ *
+ * @example
+ * ```ts
+ * import { createProducer, type AdaptiveRateOptions } from 'rxjs-kinesis';
+ * const adaptiveRate: AdaptiveRateOptions = { decreaseFactor: 0.5, increasePerSecond: 0.02 }; // back off harder, recover slower
+ * const producer = createProducer({ client, streamName: 'events', adaptiveRate });
+ * ```
+ */
 export interface AdaptiveRateOptions {
   /** Lowest rate, as a fraction of the top rate. Default 0.05. */
   minFraction?: number;
@@ -17,7 +26,18 @@ export const DEFAULT_ADAPTIVE_RATE: Required<AdaptiveRateOptions> = {
   cooldownMs: 200,
 };
 
-/** A rate under additive-increase / multiplicative-decrease control. */
+/**
+ * A rate under additive-increase / multiplicative-decrease control.
+ *
+ * @example
+ * ```ts
+ * import { createAdaptiveRate, type AdaptiveRate } from 'rxjs-kinesis';
+ * const rate: AdaptiveRate = createAdaptiveRate(500, { minFraction: 0.1 }); // 50 to 500 calls per second
+ * if (response.status === 429) rate.throttled(Date.now());
+ * else rate.succeeded(Date.now());
+ * const gapMs = 1000 / rate.rate;
+ * ```
+ */
 export interface AdaptiveRate {
   /** Current rate, in the top rate's unit. */
   readonly rate: number;

@@ -9,7 +9,16 @@ import { batchWeight } from './token-bucket.js';
 
 export { BURST_MS, REFILL_INTERVAL_MS } from './local-limiters.js';
 
-/** A shard's write budget. */
+/**
+ * A shard's write budget.
+ *
+ * @example
+ * ```ts
+ * import { createProducer, type ShardBudget } from 'rxjs-kinesis';
+ * const shardBudget: ShardBudget = { recordsPerSecond: 500 }; // half of each shard: another application writes the rest
+ * const producer = createProducer({ client, streamName: 'events', shardBudget });
+ * ```
+ */
 export interface ShardBudget {
   /** Records per second. Default 1000, the service's. */
   recordsPerSecond?: number;
@@ -17,12 +26,26 @@ export interface ShardBudget {
   bytesPerSecond?: number;
 }
 
+/**
+ * Options of {@link createShardLimiters}. Nothing here has a default: the producer resolves its own options
+ * into these, and a caller using the limiters alone gives them all.
+ *
+ * @example
+ * ```ts
+ * import { asyncScheduler } from 'rxjs';
+ * import { createShardLimiters, type ShardLimitersOptions } from 'rxjs-kinesis';
+ * const options: ShardLimitersOptions = { budget: { recordsPerSecond: 1000, bytesPerSecond: 1024 * 1024 }, rateLimit: 80, adaptive: false, scheduler: asyncScheduler };
+ * const limiters = createShardLimiters(options);
+ * ```
+ */
 export interface ShardLimitersOptions {
+  /** Each shard's write budget: records per second and bytes (partition key + data) per second. */
   budget: Required<ShardBudget>;
   /** Percentage of the budget to use at most. */
   rateLimit: number;
   /** AIMD settings, or false to keep the rate fixed. */
   adaptive: AdaptiveRateOptions | false;
+  /** Clock and timers of the buckets' refills. */
   scheduler: SchedulerLike;
   /** Share the budget with other processes through Redis. */
   shared?: SharedLimitsOptions | undefined;
@@ -44,7 +67,8 @@ export const DEFAULT_SHARD_BUDGET: Required<ShardBudget> = {
  *
  * @example
  * ```ts
- * const limiters = createShardLimiters({ budget: DEFAULT_SHARD_BUDGET, rateLimit: 100, adaptive: {}, scheduler: asyncScheduler });
+ * const budget = { recordsPerSecond: SHARD_RECORDS_PER_SECOND, bytesPerSecond: SHARD_BYTES_PER_SECOND };
+ * const limiters = createShardLimiters({ budget, rateLimit: 100, adaptive: {}, scheduler: asyncScheduler });
  * await limiters.acquire('shardId-000000000000', limiters.weightOf(500, 50_000)); // waits for 500 record units
  * ```
  */
@@ -72,4 +96,18 @@ export function createShardLimiters(o: ShardLimitersOptions) {
   };
 }
 
+/**
+ * What {@link createShardLimiters} returns: wait on it before each PutRecords request of a shard, and tell
+ * it how the request went so the shard's rate follows the service.
+ *
+ * @example
+ * ```ts
+ * async function send(limiters: ShardLimiters, batch: Batch<SendableEntry>) {
+ *   await limiters.acquire(batch.shardId, limiters.weightOf(batch.entries.length, batch.bytes));
+ *   const { retry } = await putBatch(client, { streamName: 'events' }, batch);
+ *   const throttled = retry.some((r) => r.code === 'ProvisionedThroughputExceededException');
+ *   return throttled ? limiters.throttled(batch.shardId) : limiters.succeeded(batch.shardId);
+ * }
+ * ```
+ */
 export type ShardLimiters = ReturnType<typeof createShardLimiters>;

@@ -3,14 +3,34 @@
  * the options, and the small pure decisions around them.
  */
 
-/** The parts of an ioredis client (or Cluster) the shared limits use: it is duplicated, never used itself. */
+/**
+ * The parts of an ioredis client (or Cluster) the shared limits use: it is duplicated, never used itself.
+ *
+ * @example
+ * ```ts
+ * import Redis from 'ioredis';
+ * import { createProducer, type RedisClientLike } from 'rxjs-kinesis';
+ * const redis: RedisClientLike = new Redis(process.env.REDIS_URL!);
+ * const producer = createProducer({ client, streamName: 'events', limits: { redis } }); // opens its own duplicates
+ * ```
+ */
 export interface RedisClientLike {
   duplicate(...args: unknown[]): unknown;
   /** ioredis sets it: a Cluster duplicates with its options second. */
   isCluster?: boolean;
 }
 
-/** Sharing each shard's budget with every producer process writing to the stream. */
+/**
+ * Sharing each shard's budget with every producer process writing to the stream.
+ *
+ * @example
+ * ```ts
+ * import { createProducer, type SharedLimitsOptions } from 'rxjs-kinesis';
+ * // Every process with this key shares each shard's budget; alone, each takes a quarter of it.
+ * const limits: SharedLimitsOptions = { redis: { host: 'redis.internal', port: 6379 }, key: 'events-eu', fallbackShare: 0.25 };
+ * const producer = createProducer({ client, streamName: 'events', limits });
+ * ```
+ */
 export interface SharedLimitsOptions {
   /**
    * An ioredis client, or ioredis connection options (`{ host, port, ... }`). A client is not used

@@ -7,7 +7,18 @@ import type { Pressure } from './pressure.js';
 import { resolveOptions, type ProducerOptions } from './options.js';
 import type { ProducerSignal } from './signals.js';
 
-/** A producer for one stream: share it across pipelines so they share its shard map, batches and limits. */
+/**
+ * A producer for one stream: share it across pipelines so they share its shard map, batches and limits.
+ *
+ * @example
+ * ```ts
+ * import { createProducer, type Producer } from 'rxjs-kinesis';
+ * const producer: Producer = createProducer({ client, streamName: 'orders' });
+ * orders$.pipe(producer.put((o) => ({ partitionKey: o.customerId, data: JSON.stringify(o) }))).subscribe();
+ * producer.signals$.subscribe((s) => s.type === 'throttled' && console.warn(s.shardId, s.rate));
+ * process.once('SIGTERM', () => producer.close());
+ * ```
+ */
 export interface Producer {
   /**
    * The operator that sends each value and emits its outcome. Outcomes come in the order values are

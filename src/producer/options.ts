@@ -10,10 +10,28 @@ import type { SharedLimitsOptions } from '../limit/shared-limits.js';
 import { MiB } from '../limits.js';
 import { DEFAULT_AGGREGATION, type AggregationLimits } from '../aggregation/index.js';
 
-/** What to do with a value that arrives when the producer holds `maxBufferedRecords` or `maxBufferedBytes`. */
+/**
+ * What to do with a value that arrives when the producer holds `maxBufferedRecords` or `maxBufferedBytes`.
+ *
+ * @example
+ * ```ts
+ * import { createProducer, type OverflowPolicy } from 'rxjs-kinesis';
+ * const overflow: OverflowPolicy = 'dropOldest'; // metrics: the latest readings matter more than a complete series
+ * const producer = createProducer({ client, streamName: 'metrics', maxBufferedRecords: 100_000, overflow });
+ * ```
+ */
 export type OverflowPolicy = 'fail' | 'dropOldest' | 'dropIncoming';
 
-/** Options of {@link createProducer}. Sizes are bytes, times are milliseconds. */
+/**
+ * Options of {@link createProducer}. Sizes are bytes, times are milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { createProducer, type ProducerOptions } from 'rxjs-kinesis';
+ * const options: ProducerOptions = { client, streamName: 'events', lingerMs: 50, rateLimit: 80, aggregation: { maxBytes: 51_200 } };
+ * const producer = createProducer(options);
+ * ```
+ */
 export interface ProducerOptions {
   /** The AWS SDK v3 client to send with. */
   client: KinesisClient;

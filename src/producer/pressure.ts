@@ -1,9 +1,27 @@
 import { BehaviorSubject, distinctUntilKeyChanged, type Observable } from 'rxjs';
 
-/** How full the producer is. */
+/**
+ * How full the producer is.
+ *
+ * @example
+ * ```ts
+ * import type { PressureLevel } from 'rxjs-kinesis';
+ * const shouldPause = (level: PressureLevel) => level !== 'ok';
+ * producer.pressure$.subscribe((p) => (shouldPause(p.level) ? socket.pause() : socket.resume()));
+ * ```
+ */
 export type PressureLevel = 'ok' | 'high' | 'full';
 
-/** What `pressure$` emits when the level changes. */
+/**
+ * What `pressure$` emits when the level changes.
+ *
+ * @example
+ * ```ts
+ * import type { Pressure } from 'rxjs-kinesis';
+ * const line = (p: Pressure) => `${p.level}: ${p.bufferedRecords} values, ${p.bufferedBytes} bytes held, ${p.inFlight} in flight`;
+ * producer.pressure$.subscribe((p) => console.log(line(p)));
+ * ```
+ */
 export interface Pressure {
   /** `'high'` from the high watermark until below the low one; `'full'` when a value did not fit. */
   level: PressureLevel;

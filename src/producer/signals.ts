@@ -1,4 +1,13 @@
-/** A PutRecords request finished (whatever its entries' fate). */
+/**
+ * A PutRecords request finished (whatever its entries' fate).
+ *
+ * @example
+ * ```ts
+ * import type { BatchSentSignal } from 'rxjs-kinesis';
+ * const logBatch = (s: BatchSentSignal) => console.log(`${s.shardId}: ${s.succeeded}/${s.records} in ${s.durationMs} ms`);
+ * producer.signals$.subscribe((s) => s.type === 'batchSent' && logBatch(s));
+ * ```
+ */
 export interface BatchSentSignal {
   type: 'batchSent';
   shardId: string;
@@ -16,7 +25,15 @@ export interface BatchSentSignal {
   errorCode?: string;
 }
 
-/** Failed entries of one request wait `delayMs` and go back through routing. */
+/**
+ * Failed entries of one request wait `delayMs` and go back through routing.
+ *
+ * @example
+ * ```ts
+ * import type { RetryScheduledSignal } from 'rxjs-kinesis';
+ * const onRetry = (s: RetryScheduledSignal) => console.warn(`${s.count} entries of ${s.shardId} again in ${s.delayMs} ms (${s.errorCode}, attempt ${s.attempt})`);
+ * ```
+ */
 export interface RetryScheduledSignal {
   type: 'retryScheduled';
   shardId: string;
@@ -27,7 +44,16 @@ export interface RetryScheduledSignal {
   count: number;
 }
 
-/** A shard's budget held records back: locally by the limiter, or by the service. */
+/**
+ * A shard's budget held records back: locally by the limiter, or by the service.
+ *
+ * @example
+ * ```ts
+ * import type { ThrottledSignal } from 'rxjs-kinesis';
+ * // A local throttle is the limiter pacing as planned; a service one says the shard had less room than assumed.
+ * const onThrottle = (s: ThrottledSignal) => s.source === 'service' && console.warn(`${s.shardId} throttled by Kinesis, now ${s.rate} records/s`);
+ * ```
+ */
 export interface ThrottledSignal {
   type: 'throttled';
   shardId: string;
@@ -37,14 +63,31 @@ export interface ThrottledSignal {
   rate: number;
 }
 
-/** Values failed with `Dropped` by the overflow policy. */
+/**
+ * Values failed with `Dropped` by the overflow policy.
+ *
+ * @example
+ * ```ts
+ * import type { DroppedSignal } from 'rxjs-kinesis';
+ * let dropped = 0;
+ * const countDropped = (s: DroppedSignal) => (dropped += s.count); // only with overflow 'dropOldest' or 'dropIncoming'
+ * ```
+ */
 export interface DroppedSignal {
   type: 'dropped';
   count: number;
   policy: 'dropOldest' | 'dropIncoming';
 }
 
-/** Values failed with `Expired`: their retries ran past `recordTtlMs`. */
+/**
+ * Values failed with `Expired`: their retries ran past `recordTtlMs`.
+ *
+ * @example
+ * ```ts
+ * import type { ExpiredSignal } from 'rxjs-kinesis';
+ * const onExpired = (s: ExpiredSignal) => console.error(`${s.count} values expired on ${s.shardId ?? 'no shard'}; last error ${s.errorCode}`);
+ * ```
+ */
 export interface ExpiredSignal {
   type: 'expired';
   shardId: string | undefined;
@@ -52,7 +95,16 @@ export interface ExpiredSignal {
   errorCode: string;
 }
 
-/** The shard map was (re)loaded. */
+/**
+ * The shard map was (re)loaded.
+ *
+ * @example
+ * ```ts
+ * import type { ShardMapRefreshedSignal } from 'rxjs-kinesis';
+ * const onReshard = (s: ShardMapRefreshedSignal) =>
+ *   console.info(`shard map v${s.version}, ${s.shards} shards: +[${s.added}] -[${s.removed}] (${s.reason})`);
+ * ```
+ */
 export interface ShardMapRefreshedSignal {
   type: 'shardMapRefreshed';
   version: number;
@@ -62,7 +114,16 @@ export interface ShardMapRefreshedSignal {
   reason: string;
 }
 
-/** Writing to the stream is impossible (it does not exist, access denied): every held value failed. */
+/**
+ * Writing to the stream is impossible (it does not exist, access denied): every held value failed.
+ *
+ * @example
+ * ```ts
+ * import type { StreamErrorSignal } from 'rxjs-kinesis';
+ * const page = (s: StreamErrorSignal) => alerts.send(`events stream unusable: ${s.code}: ${s.message}`);
+ * producer.signals$.subscribe((s) => s.type === 'streamError' && page(s));
+ * ```
+ */
 export interface StreamErrorSignal {
   type: 'streamError';
   code: string;
@@ -73,6 +134,13 @@ export interface StreamErrorSignal {
  * Where the shards' budgets are kept changed: `'shared'` with every producer process through Redis
  * (`limits: { redis }`), or `'local'` while Redis is unreachable, each process then using `share` of
  * each shard's budget by itself. Nothing held is lost in either change.
+ *
+ * @example
+ * ```ts
+ * import type { LimitsSignal } from 'rxjs-kinesis';
+ * const onLimits = (s: LimitsSignal) =>
+ *   console.warn(s.mode === 'local' ? `Redis unreachable (${s.reason}): using ${s.share} of each shard` : `sharing with ${s.processes} processes`);
+ * ```
  */
 export interface LimitsSignal {
   type: 'limits';
@@ -84,7 +152,19 @@ export interface LimitsSignal {
   share?: number;
 }
 
-/** Everything the producer reports as it works; switch on `type`. */
+/**
+ * Everything the producer reports as it works; switch on `type`.
+ *
+ * @example
+ * ```ts
+ * import type { ProducerSignal } from 'rxjs-kinesis';
+ * function describe(s: ProducerSignal): string {
+ *   if (s.type === 'batchSent') return `${s.shardId}: ${s.succeeded} sent, ${s.retried} retried`;
+ *   if (s.type === 'throttled') return `${s.shardId}: throttled (${s.source})`;
+ *   return s.type;
+ * }
+ * ```
+ */
 export type ProducerSignal =
   | BatchSentSignal
   | RetryScheduledSignal

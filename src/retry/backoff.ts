@@ -1,4 +1,13 @@
-/** How failed entries wait before they are tried again. */
+/**
+ * How failed entries wait before they are tried again.
+ *
+ * @example
+ * ```ts
+ * import { createProducer, type RetryOptions } from 'rxjs-kinesis';
+ * const retry: RetryOptions = { baseDelayMs: 50, maxDelayMs: 2_000, random: () => 0.5 }; // the same waits on every run
+ * const producer = createProducer({ client, streamName: 'events', retry });
+ * ```
+ */
 export interface RetryOptions {
   /** Cap of the first wait, in ms. Default 100. */
   baseDelayMs?: number;

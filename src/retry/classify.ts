@@ -1,4 +1,13 @@
-/** What to do with a failure: try again later, give up on these records, or give up on the stream. */
+/**
+ * What to do with a failure: try again later, give up on these records, or give up on the stream.
+ *
+ * @example
+ * ```ts
+ * import { classifyCode, type FailureKind } from 'rxjs-kinesis';
+ * const kind: FailureKind = classifyCode(failed.error.code);
+ * if (kind === 'stream') alerts.send(failed.error.message); // nothing will get through until someone acts
+ * ```
+ */
 export type FailureKind = 'retryable' | 'fatal' | 'stream';
 
 /** Per-entry and request-level codes that a later attempt may get through. */
@@ -50,7 +59,16 @@ export function classifyCode(code: string): FailureKind {
   return 'fatal';
 }
 
-/** A request-level error reduced to what the producer needs. */
+/**
+ * A request-level error reduced to what the producer needs.
+ *
+ * @example
+ * ```ts
+ * import { classifyError, type ClassifiedError } from 'rxjs-kinesis';
+ * const worthRetrying = (e: ClassifiedError) => e.kind === 'retryable';
+ * worthRetrying(classifyError(new Error('socket hang up'))); // true: a network error
+ * ```
+ */
 export interface ClassifiedError {
   code: string;
   message: string;

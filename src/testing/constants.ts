@@ -1,20 +1,63 @@
 /** Bytes in one mebibyte: the unit the service states its limits in. */
 export const MiB = 1024 * 1024;
 
-/** Per-shard write budget of a provisioned shard: records per second. */
+/**
+ * Per-shard write budget of a provisioned shard: records per second.
+ *
+ * @example
+ * ```ts
+ * import { SHARD_RECORDS_PER_SECOND } from 'rxjs-kinesis/testing';
+ * const [busiest] = kinesis.stats().shards.sort((a, b) => b.maxWindowRecords - a.maxWindowRecords);
+ * console.log(busiest.maxWindowRecords / SHARD_RECORDS_PER_SECOND); // the busiest second against the budget
+ * ```
+ */
 export const SHARD_RECORDS_PER_SECOND = 1000;
-/** Per-shard write budget of a provisioned shard: partition key + data bytes per second. */
+/**
+ * Per-shard write budget of a provisioned shard: partition key + data bytes per second.
+ *
+ * @example
+ * ```ts
+ * import { SHARD_BYTES_PER_SECOND } from 'rxjs-kinesis/testing';
+ * const leastSeconds = totalBytes / (shardCount * SHARD_BYTES_PER_SECOND); // with limits on, about the least a run takes
+ * ```
+ */
 export const SHARD_BYTES_PER_SECOND = MiB;
 /** A shard's bucket holds this many seconds of budget, so an idle shard may absorb one second's burst. */
 export const SHARD_BURST_SECONDS = 1;
 
-/** Entries per PutRecords request. */
+/**
+ * Entries per PutRecords request.
+ *
+ * @example
+ * ```ts
+ * import { PUT_RECORDS_MAX_RECORDS } from 'rxjs-kinesis/testing';
+ * const Records = Array.from({ length: PUT_RECORDS_MAX_RECORDS + 1 }, (_, i) => ({ PartitionKey: `k${i}`, Data: new Uint8Array(1) }));
+ * await kinesis.client().send(new PutRecordsCommand({ StreamName: 'demo', Records })); // rejects: ValidationException, one entry too many
+ * ```
+ */
 export const PUT_RECORDS_MAX_RECORDS = 500;
-/** Bytes (partition keys + data) per PutRecords request before Oct 2025; kept as the default. */
+/**
+ * Bytes (partition keys + data) per PutRecords request before Oct 2025; kept as the default.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_REQUEST_BYTES, startLocalKinesis } from 'rxjs-kinesis/testing';
+ * const kinesis = await startLocalKinesis({ maxRequestBytes: 2 * DEFAULT_MAX_REQUEST_BYTES }); // as the service allows today
+ * ```
+ */
 export const DEFAULT_MAX_REQUEST_BYTES = 5 * MiB;
 /** Bytes (partition keys + data) per PutRecords request the service allows at most today. */
 export const MAX_REQUEST_BYTES_CEILING = 10 * MiB;
-/** Bytes (partition key + data) of one record by default. */
+/**
+ * Bytes (partition key + data) of one record by default.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_RECORD_BYTES } from 'rxjs-kinesis/testing';
+ * const Data = new Uint8Array(DEFAULT_MAX_RECORD_BYTES); // with its partition key, one byte over the limit
+ * await kinesis.client().send(new PutRecordsCommand({ StreamName: 'demo', Records: [{ PartitionKey: 'a', Data }] })); // rejects: ValidationException
+ * ```
+ */
 export const DEFAULT_MAX_RECORD_BYTES = MiB;
 /** Bytes (partition key + data) of one record on a stream whose MaxRecordSizeInKiB was raised to the top. */
 export const MAX_RECORD_BYTES_CEILING = 10 * MiB;

@@ -29,7 +29,7 @@ const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
  * (in `fast` mode nothing is stored). kinesalite stores data blobs up to 1 MiB only, so a `maxRecordBytes`
  * above that is useful in `fast` mode alone.
  *
- * ## Examples
+ * @example
  * ```ts
  * import { startLocalKinesis } from 'rxjs-kinesis/testing';
  * import { PutRecordsCommand } from '@aws-sdk/client-kinesis';

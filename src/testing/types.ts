@@ -1,6 +1,15 @@
 import type { KinesisClient, KinesisClientConfig } from '@aws-sdk/client-kinesis';
 
-/** Faults injected into PutRecords and PutRecord; rates are probabilities in [0, 1]. */
+/**
+ * Faults injected into PutRecords and PutRecord; rates are probabilities in [0, 1].
+ *
+ * @example
+ * ```ts
+ * import { startLocalKinesis, type Faults } from 'rxjs-kinesis/testing';
+ * const flaky: Partial<Faults> = { throttleRequestRate: 0.1, latencyMs: 20, latencyJitterMs: 30 };
+ * const kinesis = await startLocalKinesis({ faults: flaky });
+ * ```
+ */
 export interface Faults {
   /** Per entry: fail with `InternalFailure` instead of storing it. Default: 0. */
   internalFailureRate: number;
@@ -20,6 +29,17 @@ export interface Faults {
   latencyJitterMs: number;
 }
 
+/**
+ * Options of {@link startLocalKinesis}: which of the service's limits to keep, and which faults to inject
+ * from the start.
+ *
+ * @example
+ * ```ts
+ * import { startLocalKinesis, type LocalKinesisOptions } from 'rxjs-kinesis/testing';
+ * const options: LocalKinesisOptions = { limits: false, fast: true, seed: 7 }; // throughput runs: no budget, nothing stored
+ * const kinesis = await startLocalKinesis(options);
+ * ```
+ */
 export interface LocalKinesisOptions {
   /** Port of the front on 127.0.0.1. Default: 0 (a free port). */
   port?: number;
@@ -39,9 +59,21 @@ export interface LocalKinesisOptions {
   fast?: boolean;
 }
 
+/**
+ * One shard's traffic as the local Kinesis saw it: to check how evenly keys spread and how close a shard
+ * came to its budget.
+ *
+ * @example
+ * ```ts
+ * import type { ShardStats } from 'rxjs-kinesis/testing';
+ * const hottest = (shards: ShardStats[]) => shards.reduce((a, b) => (b.acceptedRecords > a.acceptedRecords ? b : a));
+ * console.log(hottest(kinesis.stats().shards).shardId);
+ * ```
+ */
 export interface ShardStats {
   streamName: string;
   shardId: string;
+  /** Entries admitted within the shard's budget and not failed by an injected fault. */
   acceptedRecords: number;
   /** Partition key + data bytes of accepted records. */
   acceptedBytes: number;
@@ -55,15 +87,43 @@ export interface ShardStats {
   maxWindowBytes: number;
 }
 
+/**
+ * Faults injected since the start or the last reset, by kind: to check that a test met the failures it
+ * meant to.
+ *
+ * @example
+ * ```ts
+ * import type { FaultStats } from 'rxjs-kinesis/testing';
+ * const failedRequests = (f: FaultStats) => f.throttledRequests + f.http500 + f.http503 + f.resets + f.hangs;
+ * assert.ok(failedRequests(kinesis.stats().faults) > 0, 'the run met at least one injected fault');
+ * ```
+ */
 export interface FaultStats {
+  /** Entries failed with `InternalFailure` (the other counts are of whole requests). */
   internalFailures: number;
+  /** Requests answered 400 `ProvisionedThroughputExceededException`. */
   throttledRequests: number;
+  /** Requests answered 500 `InternalFailure`. */
   http500: number;
+  /** Requests answered 503 `ServiceUnavailable`. */
   http503: number;
+  /** Connections destroyed without an answer. */
   resets: number;
+  /** Requests left without an answer. */
   hangs: number;
 }
 
+/**
+ * What the local Kinesis saw since it started or its stats were last reset: what reached the service, to
+ * assert on beside what the producer reports.
+ *
+ * @example
+ * ```ts
+ * import type { LocalKinesisStats } from 'rxjs-kinesis/testing';
+ * const stats: LocalKinesisStats = kinesis.stats({ reset: true }); // read, then count afresh for the next phase
+ * console.log(stats.operations.PutRecords, stats.largestRequestBytes, stats.faults.resets);
+ * ```
+ */
 export interface LocalKinesisStats {
   /** Every shard that saw a PutRecords or PutRecord entry, sorted by stream and shard id. */
   shards: ShardStats[];
@@ -77,6 +137,18 @@ export interface LocalKinesisStats {
   faults: FaultStats;
 }
 
+/**
+ * A running local Kinesis, from {@link startLocalKinesis}: clients for it, its streams, the stats and faults
+ * that steer and check a test, and `stop`.
+ *
+ * @example
+ * ```ts
+ * import { startLocalKinesis, type LocalKinesis } from 'rxjs-kinesis/testing';
+ * let kinesis: LocalKinesis;
+ * before(async () => { kinesis = await startLocalKinesis(); await kinesis.createStream('events', 2); });
+ * after(() => kinesis.stop());
+ * ```
+ */
 export interface LocalKinesis {
   /** `http://127.0.0.1:<port>` of the front. */
   endpoint: string;

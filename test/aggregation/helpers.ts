@@ -31,10 +31,10 @@ export function asAwsSeesThem(records: AggregationInput[]): Plain[] {
 
 /**
  * Deaggregates with aws-kinesis-agg's `deaggregateSync`, checksums on, from the Kinesis record shape a
- * Lambda consumer receives (base64 `data`).
+ * Lambda consumer receives (base64 `data`). A plain record comes back as itself, under `partitionKey`.
  */
-export function awsDeaggregate(bytes: Uint8Array): Plain[] {
-  const kinesisRecord = { data: Buffer.from(bytes).toString('base64'), partitionKey: 'outer', sequenceNumber: '1' };
+export function awsDeaggregate(bytes: Uint8Array, partitionKey = 'outer'): Plain[] {
+  const kinesisRecord = { data: Buffer.from(bytes).toString('base64'), partitionKey, sequenceNumber: '1' };
   let result: Plain[] | undefined;
   let failure: unknown;
   aggLib.deaggregateSync(kinesisRecord as never, true, (error: Error, records?: UserRecord[]) => {

@@ -2,6 +2,11 @@ import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createAggregateBuilder, decodeAggregate, encodeAggregate, type AggregationInput } from '../../src/aggregation/index.js';
+import { createShardAggregator, membersOf } from '../../src/aggregate.js';
+import { encodeRecord, isFailure } from '../../src/encode.js';
+import { decimalToHashKey, partitionKeyHash } from '../../src/hash.js';
+import { routeRecord, type RoutedRecord } from '../../src/route.js';
+import { createShardMap } from '../../src/shard-map.js';
 import { aggregateAll, asAwsSeesThem, awsDeaggregate, plain } from './helpers.js';
 
 // Keys mixing ASCII, multi-byte and astral characters; a small pool per run so keys repeat and the
@@ -117,3 +122,66 @@ limits('an aggregate is cut only when the next record would break a limit', () =
   );
 });
 limits.run();
+
+/** 1 to 8 open shards over the whole hash key space, cut at random points. */
+const shardsArb = fc.uniqueArray(fc.bigInt({ min: 1n, max: 2n ** 128n - 1n }), { maxLength: 7 }).map((cuts) => {
+  const starts = [0n, ...cuts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))];
+  return starts.map((start, i) => ({
+    ShardId: `shardId-${String(i).padStart(12, '0')}`,
+    HashKeyRange: { StartingHashKey: start.toString(), EndingHashKey: ((starts[i + 1] ?? 2n ** 128n) - 1n).toString() },
+    SequenceNumberRange: { StartingSequenceNumber: '1' },
+  }));
+});
+const batchLimitsArb = fc.record({
+  maxBytes: fc.integer({ min: 1, max: 12_000 }),
+  maxCount: fc.integer({ min: 1, max: 25 }),
+  maxRecordBytes: fc.integer({ min: 4200, max: 20_000 }),
+  maxBatchCount: fc.integer({ min: 1, max: 10 }),
+  maxBatchBytes: fc.integer({ min: 20_000, max: 60_000 }),
+});
+
+const shards = suite('routed and aggregated per shard: every sub-record belongs to the shard its aggregate goes to');
+shards('random keys, explicit hash keys, shard maps and limits', () => {
+  fc.assert(
+    fc.property(recordsArb, shardsArb, batchLimitsArb, (inputs, listed, lim) => {
+      const map = createShardMap(listed);
+      const byShard = new Map<string, RoutedRecord<number>[]>();
+      inputs.forEach((input, i) => {
+        const record = encodeRecord(i, () => input, lim.maxRecordBytes, 0);
+        if (isFailure(record)) return; // a record over maxRecordBytes: not this property's concern
+        assert.ok(routeRecord(record, map), 'the map covers every hash key');
+        const list = byShard.get(record.shardId) ?? [];
+        list.push(record);
+        byShard.set(record.shardId, list);
+      });
+      const aggregate = createShardAggregator(lim);
+      for (const [shardId, records] of byShard) {
+        const { start, end } = map.shards.find((s) => s.shardId === shardId)!;
+        const inShard = (hashKey: string) => start <= hashKey && hashKey <= end;
+        const sent: number[] = [];
+        for (const batch of aggregate(shardId, records)) {
+          assert.is(batch.shardId, shardId);
+          assert.ok(batch.entries.length <= lim.maxBatchCount && batch.bytes <= Math.max(lim.maxBatchBytes, batch.entries[0].size));
+          for (const entry of batch.entries) {
+            assert.ok(entry.size <= lim.maxRecordBytes || membersOf(entry).length === 1, `entry of ${entry.size} bytes`);
+            if (!('records' in entry)) {
+              sent.push(entry.value);
+              continue;
+            }
+            // The outer explicit hash key pins the aggregate to the shard; each sub-record's own hash key is there too.
+            assert.ok(inShard(decimalToHashKey(entry.explicitHashKey!)), 'aggregate pinned to its shard');
+            assert.is(entry.partitionKey, entry.records[0].partitionKey);
+            for (const sub of decodeAggregate(entry.data)) {
+              const hashKey = sub.explicitHashKey === undefined ? partitionKeyHash(sub.partitionKey) : decimalToHashKey(sub.explicitHashKey);
+              assert.ok(inShard(hashKey), `sub-record ${JSON.stringify(sub.partitionKey)} outside ${shardId}`);
+            }
+            sent.push(...entry.records.map((r) => r.value));
+          }
+        }
+        assert.equal(sent, records.map((r) => r.value), 'every record of the shard once, in order');
+      }
+    }),
+    RUNS,
+  );
+});
+shards.run();

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { from } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { awsDeaggregate } from '../aggregation/helpers.js';
+import { ProtoAggregatedRecord, awsDeaggregate, hex } from '../aggregation/helpers.js';
+import { AGGREGATE_CHECKSUM_BYTES, AGGREGATE_MAGIC_BYTES } from '../../src/aggregation/index.js';
 import { createProducer } from '../../src/producer/create-producer.js';
 import { listAllShards } from '../../src/shard-map.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
@@ -11,6 +12,25 @@ import { readBack } from '../helpers/read-back.js';
 import { seededRandom } from '../helpers/random.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const MAGIC = Buffer.from([0xf3, 0x89, 0x9a, 0xc2]);
+const isAggregate = (data: Uint8Array) => data.length > MAGIC.length && Buffer.from(data.subarray(0, MAGIC.length)).equals(MAGIC);
+
+/**
+ * An independent decode of one aggregate: node:crypto checks the MD5 trailer, protobufjs with the
+ * format's .proto decodes the message, and re-encoding it must give back the same bytes.
+ */
+function protobufDecode(data: Uint8Array): { partitionKey: string; data: string }[] {
+  const section = data.subarray(AGGREGATE_MAGIC_BYTES, data.length - AGGREGATE_CHECKSUM_BYTES);
+  assert.is(hex(createHash('md5').update(section).digest()), hex(data.subarray(data.length - AGGREGATE_CHECKSUM_BYTES)), 'MD5 trailer');
+  const message = ProtoAggregatedRecord.decode(section);
+  assert.is(hex(ProtoAggregatedRecord.encode(message).finish()), hex(section), 'protobufjs re-encodes the same bytes');
+  const m = ProtoAggregatedRecord.toObject(message, { longs: Number, arrays: true }) as {
+    partition_key_table: string[];
+    records: { partition_key_index: number; data: Uint8Array }[];
+  };
+  return m.records.map((r) => ({ partitionKey: m.partition_key_table[r.partition_key_index], data: hex(r.data) }));
+}
 
 const agg = suite('producer with KPL aggregation against the local Kinesis (limits on)');
 let local: LocalKinesis;
@@ -21,7 +41,7 @@ agg.after(async () => {
   await local?.stop();
 });
 
-agg('100,000 values, 1,000 random keys, 4 shards: every record decodes, the multiset is exact, no sub-record on the wrong shard', async () => {
+agg('100,000 values, 1,000 random keys, 4 shards: every record decodes (aws-kinesis-agg and protobufjs agree), the multiset is exact, no sub-record on the wrong shard', async () => {
   await local.createStream('agg', 4);
   const client = local.client();
   const random = seededRandom(11);
@@ -49,9 +69,13 @@ agg('100,000 values, 1,000 random keys, 4 shards: every record decodes, the mult
   for (const [shardId, records] of await readBack(client, 'agg')) {
     const [lo, hi] = ranges.get(shardId)!;
     for (const r of records) {
-      const subs = awsDeaggregate(r.Data!);
-      const aggregated = subs.length > 1 || r.Data![0] === 0xf3;
-      if (aggregated) aggregates++;
+      const subs = awsDeaggregate(r.Data!, r.PartitionKey);
+      const aggregated = isAggregate(r.Data!);
+      if (aggregated) {
+        aggregates++;
+        assert.equal(protobufDecode(r.Data!), subs.map((s) => ({ partitionKey: s.partitionKey, data: s.data })), 'protobufjs and aws-kinesis-agg agree');
+        assert.is(r.PartitionKey, subs[0].partitionKey, "the aggregate's partition key is its first record's");
+      } else assert.is(subs.length, 1);
       subs.forEach((sub, i) => {
         const body = Buffer.from(sub.data, 'hex').toString();
         const id = `${sub.partitionKey}|${body}`;

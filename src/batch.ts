@@ -83,9 +83,12 @@ export function resolveBatchOptions(options: BatchOptions = {}): Required<BatchO
  * ```
  */
 export interface Batcher<E extends BatchEntry> {
-  add(entry: E): void;
+  /** Buffers the entry; returns the bytes its shard's part-filled batch now holds (0 when it just sealed). */
+  add(entry: E): number;
   /** Seals every part-filled batch now. */
   flush(): void;
+  /** Seals the shard's part-filled batch now, if it has one. */
+  flushShard(shardId: string): void;
   /** Removes and returns every buffered entry without sealing (for failing them). */
   drain(): E[];
   /** Removes and returns the first entry of the oldest buffer (for dropping it). */
@@ -129,7 +132,7 @@ export function createBatcher<E extends BatchEntry>(options: BatchOptions, seal:
     seal({ shardId, entries: buffer.entries, bytes: buffer.bytes });
   }
 
-  function add(entry: E): void {
+  function add(entry: E): number {
     let buffer = buffers.get(entry.shardId);
     if (buffer !== undefined && buffer.bytes + entry.size > maxBytes) {
       sealBuffer(entry.shardId, buffer);
@@ -147,12 +150,18 @@ export function createBatcher<E extends BatchEntry>(options: BatchOptions, seal:
     buffer.entries.push(entry);
     buffer.bytes += entry.size;
     size++;
-    if (buffer.entries.length >= maxCount || buffer.bytes >= maxBytes) sealBuffer(entry.shardId, buffer);
+    if (buffer.entries.length < maxCount && buffer.bytes < maxBytes) return buffer.bytes;
+    sealBuffer(entry.shardId, buffer);
+    return 0;
   }
 
   return {
     add,
     flush: () => buffers.forEach((buffer, shardId) => sealBuffer(shardId, buffer)),
+    flushShard(shardId) {
+      const buffer = buffers.get(shardId);
+      if (buffer !== undefined) sealBuffer(shardId, buffer);
+    },
     drain() {
       const all: E[] = [];
       buffers.forEach((buffer) => {
@@ -201,7 +210,10 @@ export function collectBatches<T>(
     new Observable<Batch<RoutedRecord<T>> | PutFailure<T>>((subscriber) => {
       const batcher = createBatcher<RoutedRecord<T>>(resolveBatchOptions(options), (batch) => subscriber.next(batch));
       const subscription = source.subscribe({
-        next: (item) => (isFailure(item) ? subscriber.next(item) : batcher.add(item)),
+        next: (item) => {
+          if (isFailure(item)) subscriber.next(item);
+          else batcher.add(item);
+        },
         error: (err) => {
           batcher.flush();
           subscriber.error(err);

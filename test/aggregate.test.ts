@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { from } from 'rxjs';
+import { Subject, from } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createShardAggregator, membersOf } from '../src/aggregate.js';
@@ -103,5 +103,34 @@ producer('a throttled aggregate is unpacked, its records routed again and re-agg
   assert.is(puts.length, 2);
   assert.is(decodeAggregate(puts[1].Records![0].Data!).length, 3);
   assert.ok(outcomes.every((o) => o.ok && o.attempts === 2));
+});
+producer('a full aggregate goes out at once when its shard is idle; while the shard is busy, records gather until the linger time', async () => {
+  const time = createVirtualTime();
+  const answers: ((value: ReturnType<typeof ok>) => void)[] = [];
+  const { client, puts } = scriptedClient({ onPut: (input) => new Promise((resolve) => answers.push(() => resolve(ok(input)))) });
+  const p = createProducer({ client, streamName: 's', scheduler: time.scheduler, rateLimit: false, lingerMs: 10_000, maxInFlightPerShard: 1, aggregation: { maxBytes: 10_000 } });
+  const outcomes: PutOutcome<number>[] = [];
+  const input = new Subject<number>();
+  input.pipe(p.put((v) => ({ partitionKey: 'k', data: new Uint8Array(999) }))).subscribe((o) => outcomes.push(o));
+  // Ten 1,000-byte records fill the 10,000-byte aggregate limit: sent before any linger time passes.
+  for (let v = 0; v < 10; v++) input.next(v);
+  await time.advance(1);
+  assert.is(puts.length, 1, 'sent without lingering');
+  // The shard's one request slot is taken: the next aggregate's worth waits.
+  for (let v = 10; v < 30; v++) input.next(v);
+  await time.advance(1);
+  assert.is(puts.length, 1, 'a busy shard gathers');
+  answers.shift()!(ok(puts[0]));
+  await time.advance(1);
+  assert.is(outcomes.length, 10);
+  // Once the slot is free again, what gathered waits for its linger time (or the next full aggregate when idle).
+  await time.advance(10_000);
+  assert.is(puts.length, 2);
+  answers.shift()!(ok(puts[1]));
+  input.complete();
+  await time.runAll();
+  assert.is(outcomes.length, 30);
+  assert.ok(outcomes.every((o) => o.ok));
+  assert.equal(puts.map((r) => r.Records!.reduce((n, e) => n + (isAggregate(e.Data!) ? decodeAggregate(e.Data!).length : 1), 0)), [10, 20]);
 });
 producer.run();

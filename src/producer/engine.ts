@@ -30,6 +30,10 @@ type HeldBatch<T> = Batch<Entry<T>>;
 
 const sumSizes = (entries: readonly { size: number }[]) => entries.reduce((n, e) => n + e.size, 0);
 const membersOfAll = <T>(entries: readonly Entry<T>[]) => entries.flatMap(membersOf);
+/** User records in entries, counted without the arrays `membersOf` makes (this runs per batch on the hot path). */
+const countMembers = <T>(entries: readonly Entry<T>[]) => entries.reduce((n, e) => n + ('records' in e ? e.records.length : 1), 0);
+/** When the oldest user record of an entry arrived (retried records may follow newer ones in an aggregate). */
+const createdAtOf = <T>(e: Entry<T>) => ('records' in e ? e.records.reduce((t, r) => Math.min(t, r.createdAt), Infinity) : e.createdAt);
 
 const THROTTLE_CODE = 'ProvisionedThroughputExceededException';
 
@@ -71,6 +75,12 @@ export function createEngine<T>(o: ResolvedOptions) {
 
   const aggregate = o.aggregation === false ? undefined : createShardAggregator({ ...o.aggregation, maxRecordBytes: o.maxRecordBytes, maxBatchCount: o.batch.maxCount, maxBatchBytes: o.batch.maxBytes });
   // With aggregation a batch of user records is cut by bytes only: the aggregator makes the PutRecords batches.
+  /**
+   * A shard's batch of user records that fills a whole aggregate goes out at once when the shard is
+   * idle, instead of lingering: it already makes a full Kinesis record, and a busy shard keeps
+   * gathering while its requests are out. Without aggregation, batches fill by count first.
+   */
+  const eagerBytes = o.aggregation === false ? Infinity : o.aggregation.maxBytes;
   const batcher = createBatcher<HeldRecord<T>>(aggregate ? { ...o.batch, maxCount: Number.MAX_SAFE_INTEGER } : o.batch, (batch) => {
     enqueue(batch);
     pump();
@@ -122,10 +132,19 @@ export function createEngine<T>(o: ResolvedOptions) {
     if (streamError !== undefined) return fail(record, streamError.code, streamError.message, false);
     const map = shardMap.current();
     if (map !== undefined && routeRecord(record, map)) {
-      batcher.add(record);
+      const buffered = batcher.add(record);
       // Lingering only helps while there is room: when draining or under pressure, batches go out now.
       if (draining > 0 || pressure.level !== 'ok') flushSoon();
+      else if (buffered >= eagerBytes && canSendNow(record.shardId)) batcher.flushShard(record.shardId);
     } else shardMap.wait(record as EncodedRecord<unknown>);
+  }
+
+  /**
+   * Whether the shard could send a batch at once: nothing queued or waiting for its budget, and a
+   * request slot free. Lingering then only delays records and keeps them alive longer.
+   */
+  function canSendNow(shardId: string): boolean {
+    return !queues.has(shardId) && !waitingShards.has(shardId) && hasSlot(shardId);
   }
 
   /** Seals part-filled batches once the records routed in this turn are in. */
@@ -173,7 +192,7 @@ export function createEngine<T>(o: ResolvedOptions) {
   /** Fails a queued batch's records past their TTL (an aggregate with one is unpacked, its live records routed again). True when nothing is left. */
   function dropLate(batch: HeldBatch<T>): boolean {
     const now = scheduler.now();
-    const late = (e: Entry<T>) => membersOf(e).some((r) => now - r.createdAt >= o.recordTtlMs);
+    const late = (e: Entry<T>) => now - createdAtOf(e) >= o.recordTtlMs;
     if (batch.entries.length === 0 || !late(batch.entries[0])) return batch.entries.length === 0;
     const records = membersOfAll(batch.entries.filter(late));
     batch.entries = batch.entries.filter((e) => !late(e));
@@ -227,7 +246,7 @@ export function createEngine<T>(o: ResolvedOptions) {
   function send(batch: HeldBatch<T>): void {
     if (disposed) return;
     const now = scheduler.now();
-    const late = (e: Entry<T>) => membersOf(e).some((r) => now - r.createdAt >= o.recordTtlMs);
+    const late = (e: Entry<T>) => now - createdAtOf(e) >= o.recordTtlMs;
     if (batch.entries.some(late)) {
       // An aggregate with one late record is unpacked: its other records go back through routing.
       const records = membersOfAll(batch.entries.filter(late));
@@ -238,7 +257,7 @@ export function createEngine<T>(o: ResolvedOptions) {
       batch = { shardId: batch.shardId, entries: live, bytes: sumSizes(live) };
     }
     if (o.shardMapMaxAgeMs > 0) shardMap.refreshIfOlder(o.shardMapMaxAgeMs);
-    const records = batch.entries.reduce((n, e) => n + membersOf(e).length, 0);
+    const records = countMembers(batch.entries);
     held.inFlight += records;
     inFlight++;
     inFlightByShard.set(batch.shardId, (inFlightByShard.get(batch.shardId) ?? 0) + 1);
@@ -272,7 +291,7 @@ export function createEngine<T>(o: ResolvedOptions) {
       type: 'batchSent',
       shardId: batch.shardId,
       records: batch.entries.length,
-      userRecords: membersOfAll(batch.entries).length,
+      userRecords: countMembers(batch.entries),
       bytes: batch.bytes,
       succeeded: result.succeeded.length,
       retried: result.retry.length,

@@ -140,11 +140,12 @@ export function createEngine<T>(o: ResolvedOptions) {
   }
 
   /**
-   * Whether the shard could send a batch at once: nothing queued or waiting for its budget, and a
-   * request slot free. Lingering then only delays records and keeps them alive longer.
+   * Whether the shard is idle: nothing queued, nothing waiting for its budget, no request out. A full
+   * aggregate then only waits and stays alive longer by lingering; a shard with a request out keeps
+   * gathering, so under load requests stay few and full.
    */
   function canSendNow(shardId: string): boolean {
-    return !queues.has(shardId) && !waitingShards.has(shardId) && hasSlot(shardId);
+    return !queues.has(shardId) && !waitingShards.has(shardId) && !inFlightByShard.get(shardId) && inFlight < o.maxConcurrentRequests;
   }
 
   /** Seals part-filled batches once the records routed in this turn are in. */

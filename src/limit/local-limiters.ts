@@ -12,8 +12,14 @@ export const BURST_MS = 50;
 /** How often a shard with waiting batches is refilled, in ms. Refills count exact elapsed time. */
 export const REFILL_INTERVAL_MS = 10;
 
-/** Tokens a bucket at `rate` per second holds when full: the heaviest batch it grants at once. */
+/** Tokens a bucket at `rate` per second holds when full. */
 export const bucketSize = (rate: number) => Math.max(1, Math.floor((rate * BURST_MS) / 1000));
+/**
+ * The heaviest batch a bucket grants at once: half of it. A batch that needed the whole bucket would
+ * wait for it to be full, and the tokens that arrive while the grant goes through would spill over
+ * its top (measured: 95% of the rate); with half, the other half takes them.
+ */
+export const grantSize = (rate: number) => Math.max(1, Math.floor(bucketSize(rate) / 2));
 
 /** What the engine asks of a shard's limiter, whichever way its budget is kept. */
 export interface ShardGate {
@@ -106,7 +112,7 @@ export function createLocalLimiters(o: LocalLimitersOptions): ShardGate {
   }
 
   return {
-    maxWeight: (shardId) => capacity(shard(shardId)),
+    maxWeight: (shardId) => grantSize(shard(shardId).rate.rate),
     wouldWait(shardId, weight) {
       const s = shard(shardId);
       refill(s);

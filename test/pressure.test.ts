@@ -1,4 +1,5 @@
-import { Subject, range } from 'rxjs';
+import { Readable } from 'node:stream';
+import { Subject, range, tap } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BufferOverflowError } from '../src/errors.js';
@@ -140,5 +141,29 @@ watermarks('pullFrom pulls only while pressure is ok: held values never pass the
   assert.ok(completed);
   assert.is(outcomes.filter((o) => o.ok).length, 500);
   assert.ok(maxHeld <= 80, `held at most ${maxHeld}`);
+});
+watermarks('pullFrom over a Node Readable: what it lets through minus what is decided never passes the high watermark', async () => {
+  const { time, producer, release } = stalled({});
+  const readable = Readable.from((function* () {
+    for (let i = 0; i < 1000; i++) yield `row ${i}`;
+  })());
+  let pulled = 0;
+  let decided = 0;
+  let maxHeld = 0;
+  let completed = false;
+  pullFrom(readable, producer)
+    .pipe(
+      tap(() => (maxHeld = Math.max(maxHeld, ++pulled - decided))),
+      producer.put((row) => ({ partitionKey: row, data: row })),
+    )
+    .subscribe({ next: (o) => (decided++, assert.ok(o.ok)), complete: () => (completed = true) });
+  await time.advance(100);
+  assert.is(pulled, 80, 'pulls stop at the high watermark while the endpoint stalls');
+  release();
+  await time.runAll();
+  assert.ok(completed);
+  assert.is(decided, 1000);
+  assert.ok(maxHeld <= 80, `held at most ${maxHeld}`);
+  assert.ok(readable.destroyed || readable.readableEnded, 'the stream was read to its end');
 });
 watermarks.run();

@@ -90,3 +90,29 @@ test(
 );
 
 test.run();
+
+const bin = suite('the built rxjs-kinesis-local bin (npm test builds dist/ first)');
+bin(
+  'starts from dist/local-cli.mjs as npx runs it, and stops cleanly on Ctrl-C (SIGINT)',
+  withTimeout(20_000, async () => {
+    const cli = spawn(process.execPath, ['dist/local-cli.mjs', '--port', '0', '--stream', 'ctrl-c:1'], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let text = '';
+    cli.stdout!.on('data', (chunk) => (text += chunk));
+    cli.stderr!.on('data', (chunk) => (text += chunk));
+    try {
+      while (!/limits\s+on/.test(text)) {
+        if (cli.exitCode !== null) throw new Error(`bin exited early: ${text}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.match(text, /stream\s+ctrl-c \(1 shards?\)/);
+      const exited = once(cli, 'exit');
+      cli.kill('SIGINT');
+      const [code] = await exited;
+      assert.is(code, 0, text);
+      assert.match(text, 'stopped on SIGINT');
+    } finally {
+      if (cli.exitCode === null && cli.signalCode === null) cli.kill('SIGKILL');
+    }
+  }),
+);
+bin.run();

@@ -18,22 +18,10 @@ const HASH_KEY_HEX_DIGITS = 32;
 /** Distinct partition keys whose hash is kept; the cache is cleared when it fills. */
 const HASH_CACHE_SIZE = 1 << 16;
 const cache = new Map<string, HashKey>();
-const HEX_DIGITS = '0123456789abcdef';
-
 /**
- * Spells bytes as lowercase hex in one flat string. Strings built by concatenation are ropes, and
- * V8 walks a rope on every comparison: routing compares each record's hash key several times.
+ * The same hex digits as one flat string. Strings built by concatenation (js-md5's hex, padStart) are
+ * ropes, and V8 walks a rope on every comparison: routing compares each record's hash key several times.
  */
-function toHex(bytes: ArrayLike<number>): HashKey {
-  const codes = new Array<number>(bytes.length * 2);
-  for (let i = 0; i < bytes.length; i++) {
-    codes[2 * i] = HEX_DIGITS.charCodeAt(bytes[i] >> 4);
-    codes[2 * i + 1] = HEX_DIGITS.charCodeAt(bytes[i] & 15);
-  }
-  return String.fromCharCode.apply(null, codes);
-}
-
-/** The same hex digits as one flat string (see {@link toHex}). */
 function flatten(hex: string): HashKey {
   const codes = new Array<number>(hex.length);
   for (let i = 0; i < hex.length; i++) codes[i] = hex.charCodeAt(i);
@@ -51,7 +39,7 @@ function flatten(hex: string): HashKey {
 export function partitionKeyHash(partitionKey: string): HashKey {
   let hash = cache.get(partitionKey);
   if (hash === undefined) {
-    hash = toHex(md5.array(partitionKey));
+    hash = flatten(md5.hex(partitionKey));
     if (cache.size >= HASH_CACHE_SIZE) cache.clear();
     cache.set(partitionKey, hash);
   }

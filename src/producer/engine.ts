@@ -106,6 +106,8 @@ export function createEngine<T>(o: ResolvedOptions) {
     breakStream,
   });
 
+  /** Whether an entry holds a record past its TTL at `now`. */
+  const lateAt = (now: number) => (e: Entry<T>) => now - createdAtOf(e) >= o.recordTtlMs;
   const updatePressure = (full = false) => pressure.update(held.records, held.bytes, held.inFlight, full);
 
   function decide(record: HeldRecord<T>, outcome: PutOutcome<T>): void {
@@ -193,7 +195,7 @@ export function createEngine<T>(o: ResolvedOptions) {
   /** Fails a queued batch's records past their TTL (an aggregate with one is unpacked, its live records routed again). True when nothing is left. */
   function dropLate(batch: HeldBatch<T>): boolean {
     const now = scheduler.now();
-    const late = (e: Entry<T>) => now - createdAtOf(e) >= o.recordTtlMs;
+    const late = lateAt(now);
     if (batch.entries.length === 0 || !late(batch.entries[0])) return batch.entries.length === 0;
     const records = membersOfAll(batch.entries.filter(late));
     batch.entries = batch.entries.filter((e) => !late(e));
@@ -247,7 +249,7 @@ export function createEngine<T>(o: ResolvedOptions) {
   function send(batch: HeldBatch<T>): void {
     if (disposed) return;
     const now = scheduler.now();
-    const late = (e: Entry<T>) => now - createdAtOf(e) >= o.recordTtlMs;
+    const late = lateAt(now);
     if (batch.entries.some(late)) {
       // An aggregate with one late record is unpacked: its other records go back through routing.
       const records = membersOfAll(batch.entries.filter(late));

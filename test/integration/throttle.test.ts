@@ -85,6 +85,7 @@ throttle("a shard cut to half its budget mid-run (another writer): its rate fall
   // The benchmark (npm run bench:throttle) reports the share after the cut settles; this bound only
   // catches a limiter that does not adapt (it would be throttled about half the time).
   const shard = local.stats().shards.find((s) => s.streamName === 'cut' && s.shardId === cutShard)!;
+  console.log(`  cut shard: ${shard.throttledRecords} of ${shard.acceptedRecords + shard.throttledRecords} entries throttled; lowest rate ${Math.round(Math.min(...serviceThrottles.map((s) => s.rate)))}/s`);
   assert.ok(shard.throttledRecords <= 0.1 * (shard.acceptedRecords + shard.throttledRecords), `throttled ${shard.throttledRecords} of ${shard.acceptedRecords + shard.throttledRecords}`);
 });
 

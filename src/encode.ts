@@ -22,8 +22,10 @@ export interface EncodedRecord<T> {
   size: number;
   /** The hash key that picks its shard. */
   hashKey: HashKey;
-  /** PutRecords requests that carried it so far. */
+  /** PutRecords requests that carried it so far, the SDK's own retries included. */
   attempts: number;
+  /** Set once a request that carried it ended without a readable answer: it may be stored more than once. */
+  possibleDuplicate?: boolean;
   /** Time it entered the producer (scheduler clock, ms); its TTL counts from here. */
   createdAt: number;
 }
@@ -67,6 +69,17 @@ function describe(x: unknown): string {
   return typeof x === 'object' ? `an object (${Object.prototype.toString.call(x).slice(8, -1)})` : typeof x;
 }
 
+/** An error's message, or what it prints as; user code may throw anything, even what String() refuses. */
+function errorText(err: unknown): string {
+  try {
+    const message = (err as { message?: unknown } | null | undefined)?.message;
+    if (typeof message === 'string') return message;
+    return String(err);
+  } catch {
+    return 'a thrown value that cannot be printed';
+  }
+}
+
 function preview(text: string): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
@@ -95,11 +108,20 @@ export function encodeRecord<T>(
   maxRecordBytes: number,
   now: number,
 ): EncodedRecord<T> | PutFailure<T> {
+  try {
+    return check(value, mapper, maxRecordBytes, now);
+  } catch (err) {
+    // The record's own getters, Proxy traps or conversions threw while it was read.
+    return failure(value, INVALID, `reading the record function's result threw: ${errorText(err)}`, false, 0);
+  }
+}
+
+function check<T>(value: T, mapper: RecordMapper<T>, maxRecordBytes: number, now: number): EncodedRecord<T> | PutFailure<T> {
   let input: KinesisRecordInput;
   try {
     input = mapper(value);
   } catch (err) {
-    return failure(value, INVALID, `the record function threw: ${(err as Error)?.message ?? String(err)}`, false, 0);
+    return failure(value, INVALID, `the record function threw: ${errorText(err)}`, false, 0);
   }
   if (input === null || typeof input !== 'object') {
     return failure(value, INVALID, `the record function must return { partitionKey, data }; got ${describe(input)}`, false, 0);
@@ -114,11 +136,12 @@ export function encodeRecord<T>(
   }
   if (explicitHashKey !== undefined && !isValidExplicitHashKey(explicitHashKey)) {
     const found = typeof explicitHashKey === 'string' ? preview(explicitHashKey) : describe(explicitHashKey);
-    return failure(value, INVALID, `explicitHashKey must be a decimal integer in 0..2^128-1; got ${found}`, false, 0);
+    return failure(value, INVALID, `explicitHashKey must be a decimal integer in 0..2^128-1 without leading zeros; got ${found}`, false, 0);
   }
   let bytes: Uint8Array;
   if (typeof data === 'string') bytes = utf8Encode(data);
-  else if (data instanceof Uint8Array) bytes = data;
+  // A Proxy passes instanceof but is no typed array: the SDK could not serialize it, failing its whole request.
+  else if (data instanceof Uint8Array && ArrayBuffer.isView(data)) bytes = data;
   else return failure(value, INVALID, `data must be a string or a Uint8Array; got ${describe(data)}`, false, 0);
   const keyBytes = utf8Length(partitionKey);
   const size = keyBytes + bytes.length;

@@ -70,9 +70,10 @@ export function hashKeyToDecimal(hash: HashKey): string {
   return BigInt(`0x${hash}`).toString(10);
 }
 
-const DECIMAL = /^[0-9]+$/;
+/** The API's pattern for ExplicitHashKey: `0|([1-9]\d{0,38})`, no leading zeros. */
+const DECIMAL = /^(?:0|[1-9][0-9]{0,38})$/;
 
-/** Whether a string is a valid ExplicitHashKey: a decimal integer in 0..2^128-1. */
+/** Whether a string is a valid ExplicitHashKey as the API checks it: its pattern, and 0..2^128-1. */
 export function isValidExplicitHashKey(key: unknown): key is string {
   return (
     typeof key === 'string' &&

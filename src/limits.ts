@@ -102,7 +102,7 @@ export const HASH_KEY_MAX = (1n << 128n) - 1n;
  * @example
  * ```ts
  * import { HASH_KEY_MAX, HASH_KEY_MAX_DIGITS } from 'rxjs-kinesis';
- * const valid = (key: string) => /^[0-9]+$/.test(key) && key.length <= HASH_KEY_MAX_DIGITS && BigInt(key) <= HASH_KEY_MAX;
+ * const valid = (key: string) => /^(0|[1-9][0-9]*)$/.test(key) && key.length <= HASH_KEY_MAX_DIGITS && BigInt(key) <= HASH_KEY_MAX;
  * ```
  */
 export const HASH_KEY_MAX_DIGITS = 39;

@@ -6,7 +6,7 @@ import { DEFAULT_RETRY, backoffDelay, type RetryOptions } from './retry/backoff.
 import { membersOf, type KinesisEntry } from './aggregate.js';
 import type { RoutedRecord } from './route.js';
 import type { StreamRef } from './shard-map.js';
-import { failure, type PutFailure, type PutOutcome } from './types.js';
+import { failure, success, type PutFailure, type PutOutcome } from './types.js';
 
 type Entry<T> = KinesisEntry<RoutedRecord<T>>;
 
@@ -70,16 +70,20 @@ export function putBatches<T>(
           active--;
           for (const { entry, shardId, sequenceNumber } of result.succeeded) {
             const aggregated = 'records' in entry;
-            membersOf(entry).forEach((r, i) =>
-              subscriber.next({ ok: true, value: r.value, shardId, sequenceNumber, ...(aggregated ? { subSequenceNumber: i } : {}), attempts: r.attempts }),
-            );
+            membersOf(entry).forEach((r, i) => subscriber.next(success(r, shardId, sequenceNumber, aggregated ? i : undefined)));
           }
           for (const { entry, code, message } of result.failed) {
             for (const r of membersOf(entry)) subscriber.next(failure(r.value, code, message, false, r.attempts));
           }
+          if (result.split.length > 0) split(batch.shardId, result.split);
           if (result.retry.length > 0) retry(batch.shardId, result.retry.map((r) => r.entry), result.retry[0].code);
           next();
         });
+      };
+      // A request refused as invalid as a whole goes again in halves until each bad entry fails alone.
+      const split = (shardId: string, entries: Entry<T>[]) => {
+        const parts = entries.length === 1 ? [membersOf(entries[0])] : [entries.slice(0, entries.length >> 1), entries.slice(entries.length >> 1)];
+        waiting.unshift(...parts.map((part) => ({ shardId, entries: part as Entry<T>[], bytes: part.reduce((n, e) => n + e.size, 0) })));
       };
       const retry = (shardId: string, entries: Entry<T>[], code: string) => {
         const delay = backoffDelay(entries[0].attempts, baseDelayMs, maxDelayMs, random);

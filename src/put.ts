@@ -15,16 +15,22 @@ import type { StreamRef } from './shard-map.js';
  * await putBatch(client, { streamName: 'events' }, { shardId: entry.shardId, entries: [entry], bytes: entry.size });
  * ```
  */
-export interface SendableEntry {
+export interface SendableEntry extends SentRecord {
   shardId: string;
   size: number;
   partitionKey: string;
   explicitHashKey: string | undefined;
   data: Uint8Array;
-  /** Requests that carried it; `putBatch` adds one (to it and to the user records of an aggregate). */
-  attempts: number;
   /** The user records of an aggregate. */
-  records?: readonly { attempts: number }[];
+  records?: readonly SentRecord[];
+}
+
+/** What `putBatch` keeps up to date on each record it sends. */
+export interface SentRecord {
+  /** Requests that carried it; `putBatch` adds every request it made, the SDK's own retries included. */
+  attempts: number;
+  /** Set once a request that carried it ended without a readable answer: it may be stored more than once. */
+  possibleDuplicate?: boolean;
 }
 
 /**
@@ -43,6 +49,11 @@ export interface BatchResult<E> {
   retry: { entry: E; code: string; message: string }[];
   /** Entries that failed for good. */
   failed: { entry: E; code: string; message: string }[];
+  /**
+   * Entries of a request the service refused as invalid as a whole (`ValidationException`, too large):
+   * one of them may be the cause, so send them again in smaller requests to find it.
+   */
+  split: E[];
   /** Set when the whole request failed; its kind says whether the stream itself is unusable. */
   requestError?: ClassifiedError;
 }
@@ -68,8 +79,10 @@ export interface PutBatchOptions {
 }
 
 /**
- * Sends one batch with PutRecords and sorts its entries into succeeded, retry and failed. Never
- * throws: a request-level error puts every entry in `retry` or `failed` and sets `requestError`.
+ * Sends one batch with PutRecords and sorts its entries into succeeded, retry, failed and split. Never
+ * throws: a request-level error puts every entry in `retry`, `failed` or `split` and sets `requestError`.
+ * Each record's `attempts` counts the SDK's own retries too, and `possibleDuplicate` is set on the
+ * records of a request whose fate was unknown (a reset, a timeout, an answer cut short).
  *
  * @example
  * ```ts
@@ -84,25 +97,21 @@ export async function putBatch<E extends SendableEntry>(
   options: PutBatchOptions = {},
 ): Promise<BatchResult<E>> {
   const { entries } = batch;
-  const result: BatchResult<E> = { succeeded: [], retry: [], failed: [] };
+  const result: BatchResult<E> = { succeeded: [], retry: [], failed: [], split: [] };
   const controller = new AbortController();
   const timer = (options.scheduler ?? asyncScheduler).schedule(
     () => controller.abort(),
     options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   );
-  for (const entry of entries) {
-    entry.attempts++;
-    if (entry.records !== undefined) for (const r of entry.records) r.attempts++;
-  }
+  const command = new PutRecordsCommand({
+    StreamName: stream.streamName,
+    StreamARN: stream.streamARN,
+    Records: entries.map((e) => ({ PartitionKey: e.partitionKey, ExplicitHashKey: e.explicitHashKey, Data: e.data })),
+  });
+  const tries = countAttempts(command);
   try {
-    const out = await client.send(
-      new PutRecordsCommand({
-        StreamName: stream.streamName,
-        StreamARN: stream.streamARN,
-        Records: entries.map((e) => ({ PartitionKey: e.partitionKey, ExplicitHashKey: e.explicitHashKey, Data: e.data })),
-      }),
-      { abortSignal: controller.signal },
-    );
+    const out = await client.send(command, { abortSignal: controller.signal });
+    sent(entries, tries.count || (out.$metadata?.attempts ?? 1), tries.ambiguous);
     const records = out.Records ?? [];
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i];
@@ -110,6 +119,8 @@ export async function putBatch<E extends SendableEntry>(
       if (r?.SequenceNumber !== undefined && r.ShardId !== undefined && r.ErrorCode === undefined) {
         result.succeeded.push({ entry, shardId: r.ShardId, sequenceNumber: r.SequenceNumber });
       } else {
+        // An answer without a result for an entry leaves that entry's fate unknown.
+        if (r === undefined) sent([entry], 0, true);
         const code = r?.ErrorCode ?? 'InternalFailure';
         const message = r?.ErrorMessage ?? 'PutRecords returned no result for this entry';
         (classifyCode(code) === 'retryable' ? result.retry : result.failed).push({ entry, code, message });
@@ -117,13 +128,61 @@ export async function putBatch<E extends SendableEntry>(
     }
   } catch (error) {
     const classified = controller.signal.aborted
-      ? { code: 'RequestTimeout', message: 'PutRecords did not answer within requestTimeoutMs', kind: 'retryable' as const }
+      ? { code: 'RequestTimeout', message: 'PutRecords did not answer within requestTimeoutMs', kind: 'retryable' as const, ambiguous: true }
       : classifyError(error);
+    const attempts = tries.count || attemptsOf(error, classified.code);
+    sent(entries, attempts, attempts > 0 && (tries.ambiguous || classified.ambiguous));
     result.requestError = classified;
-    const bucket = classified.kind === 'retryable' ? result.retry : result.failed;
-    for (const entry of entries) bucket.push({ entry, code: classified.code, message: classified.message });
+    const { code, message } = classified;
+    if (classified.kind === 'retryable') for (const entry of entries) result.retry.push({ entry, code, message });
+    else if (classified.kind === 'invalid' && (entries.length > 1 || entries[0]?.records !== undefined)) result.split.push(...entries);
+    else for (const entry of entries) result.failed.push({ entry, code, message });
   } finally {
     timer.unsubscribe();
   }
   return result;
+}
+
+/** Codes of requests that stop before they go out: no attempt was made. */
+const NOT_SENT = new Set(['ConfigError', 'CredentialsError']);
+
+/** Attempts the SDK reports on an error, for clients whose middleware did not count them (test doubles). */
+function attemptsOf(error: unknown, code: string): number {
+  const reported = (error as { $metadata?: { attempts?: unknown } } | undefined)?.$metadata?.attempts;
+  if (typeof reported === 'number') return reported;
+  return NOT_SENT.has(code) ? 0 : 1;
+}
+
+/** Adds a request's attempts to each record it carried, and marks them when one attempt's fate is unknown. */
+function sent(entries: readonly SendableEntry[], attempts: number, ambiguous: boolean): void {
+  const mark = (r: SentRecord) => {
+    r.attempts += attempts;
+    if (ambiguous) r.possibleDuplicate = true;
+  };
+  for (const entry of entries) {
+    mark(entry);
+    if (entry.records !== undefined) entry.records.forEach(mark);
+  }
+}
+
+/**
+ * Counts the attempts the SDK makes for one command (it retries 5xx answers and network errors on its
+ * own) and whether one of them failed without a readable answer. A middleware in the `finalizeRequest`
+ * step at low priority runs inside the SDK's retry loop, once per attempt.
+ */
+function countAttempts(command: PutRecordsCommand): { count: number; ambiguous: boolean } {
+  const tries = { count: 0, ambiguous: false };
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      tries.count++;
+      try {
+        return await next(args);
+      } catch (error) {
+        if (classifyError(error).ambiguous) tries.ambiguous = true;
+        throw error;
+      }
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'rxjsKinesisAttempts' },
+  );
+  return tries;
 }

@@ -53,8 +53,14 @@ export interface PutSuccess<T> {
   sequenceNumber: string;
   /** Index inside the aggregated record that carried the value; absent when it was sent as a plain record. */
   subSequenceNumber?: number;
-  /** PutRecords requests that carried the value, this one included. */
+  /** PutRecords requests that carried the value, this one included, and the SDK's own retries of them. */
   attempts: number;
+  /**
+   * True when a request that carried the value ended without a readable answer (a reset after sending,
+   * a timeout, an answer cut short) and the value was sent again: it may be stored more than once.
+   * Absent otherwise.
+   */
+  possibleDuplicate?: true;
 }
 
 /**
@@ -85,6 +91,26 @@ export interface PutFailure<T> {
  * ```
  */
 export type PutOutcome<T> = PutSuccess<T> | PutFailure<T>;
+
+/**
+ * Builds a success outcome for a record Kinesis accepted.
+ *
+ * @example
+ * ```ts
+ * const outcome = success(record, 'shardId-000000000000', '4966...', undefined); // { ok: true, ... }
+ * ```
+ */
+export function success<T>(
+  record: { value: T; attempts: number; possibleDuplicate?: boolean },
+  shardId: string,
+  sequenceNumber: string,
+  subSequenceNumber: number | undefined,
+): PutSuccess<T> {
+  const outcome: PutSuccess<T> = { ok: true, value: record.value, shardId, sequenceNumber, attempts: record.attempts };
+  if (subSequenceNumber !== undefined) outcome.subSequenceNumber = subSequenceNumber;
+  if (record.possibleDuplicate) outcome.possibleDuplicate = true;
+  return outcome;
+}
 
 /** Builds a failed outcome. */
 export function failure<T>(value: T, code: string, message: string, retryable: boolean, attempts: number): PutFailure<T> {

@@ -10,7 +10,7 @@ import { createProducer } from '../src/producer/create-producer.js';
 import { routeRecord, type RoutedRecord } from '../src/route.js';
 import { createShardMap } from '../src/shard-map.js';
 import type { PutOutcome } from '../src/types.js';
-import { evenShards, ok, scriptedClient } from './helpers/scripted-client.js';
+import { evenShards, ok, scriptedClient, serviceError } from './helpers/scripted-client.js';
 import { createVirtualTime } from './helpers/virtual-time.js';
 
 const utf8 = new TextEncoder();
@@ -103,6 +103,23 @@ producer('a throttled aggregate is unpacked, its records routed again and re-agg
   assert.is(puts.length, 2);
   assert.is(decodeAggregate(puts[1].Records![0].Data!).length, 3);
   assert.ok(outcomes.every((o) => o.ok && o.attempts === 2));
+});
+producer('an aggregate refused as invalid is unpacked and its records sent alone, so only a bad one could fail', async () => {
+  const time = createVirtualTime();
+  const magic = (d: Uint8Array) => d[0] === 0xf3 && d[1] === 0x89 && d[2] === 0x9a && d[3] === 0xc2;
+  const { client, puts } = scriptedClient({
+    onPut: (input) => {
+      if (input.Records!.some((e) => magic(e.Data!))) throw serviceError('ValidationException', 400, 'aggregates refused');
+      return ok(input);
+    },
+  });
+  const p = createProducer({ client, streamName: 's', scheduler: time.scheduler, rateLimit: false, aggregation: {}, retry: { random: () => 0.5 } });
+  const outcomes: PutOutcome<number>[] = [];
+  from([1, 2, 3]).pipe(p.put((v) => ({ partitionKey: `k${v}`, data: utf8.encode(`v${v}`) }))).subscribe((o) => outcomes.push(o));
+  await time.runAll();
+  assert.is(outcomes.length, 3);
+  assert.ok(outcomes.every((o) => o.ok && o.subSequenceNumber === undefined), JSON.stringify(outcomes));
+  assert.ok(puts.slice(1).every((put) => put.Records!.every((e) => !magic(e.Data!))));
 });
 producer('a full aggregate goes out at once when its shard is idle; while the shard is busy, records gather until the linger time', async () => {
   const time = createVirtualTime();

@@ -47,11 +47,18 @@ rules('partition key that is not a string', () => {
   assert.match(reject({ partitionKey: 42, data: 'x' }), /partitionKey must be a string .* got number/);
 });
 rules('explicit hash key that is not decimal, negative, or too large', () => {
-  assert.match(reject({ partitionKey: 'k', data: 'x', explicitHashKey: 'abc' }), /explicitHashKey must be a decimal integer in 0..2\^128-1; got "abc"/);
+  assert.match(reject({ partitionKey: 'k', data: 'x', explicitHashKey: 'abc' }), /explicitHashKey must be a decimal integer in 0..2\^128-1 without leading zeros; got "abc"/);
   assert.match(reject({ partitionKey: 'k', data: 'x', explicitHashKey: '-1' }), /got "-1"/);
   const tooBig = (1n << 128n).toString();
   assert.match(reject({ partitionKey: 'k', data: 'x', explicitHashKey: tooBig }), /explicitHashKey/);
   assert.not.ok(isFailure(encode({ partitionKey: 'k', data: 'x', explicitHashKey: ((1n << 128n) - 1n).toString() })));
+});
+rules("explicit hash key with leading zeros, as the API's pattern 0|([1-9]\\d{0,38}) refuses it", () => {
+  assert.match(reject({ partitionKey: 'k', data: 'x', explicitHashKey: '007' }), /without leading zeros; got "007"/);
+  assert.match(reject({ partitionKey: 'k', data: 'x', explicitHashKey: '00' }), /got "00"/);
+  assert.match(reject({ partitionKey: 'k', data: 'x', explicitHashKey: '' }), /got ""/);
+  assert.not.ok(isFailure(encode({ partitionKey: 'k', data: 'x', explicitHashKey: '0' })));
+  assert.not.ok(isFailure(encode({ partitionKey: 'k', data: 'x', explicitHashKey: '7' })));
 });
 rules('data that is neither string nor bytes', () => {
   assert.match(reject({ partitionKey: 'k', data: { a: 1 } }), /data must be a string or a Uint8Array; got an object \(Object\)/);
@@ -69,3 +76,34 @@ rules('a record function that throws or returns nothing', () => {
   assert.match(reject(undefined), /must return \{ partitionKey, data \}; got undefined/);
 });
 rules.run();
+
+const contained = suite('encodeRecord: whatever the record function or its result does, the value gets InvalidRecord');
+contained('a result whose getter throws', () => {
+  const input = { data: 'x', get partitionKey(): string { throw new Error('no key today'); } };
+  assert.match(reject(input), /reading the record function's result threw: no key today/);
+});
+contained('a Proxy whose traps throw, or that poses as bytes', () => {
+  const trap = () => { throw new TypeError('trap'); };
+  assert.match(reject(new Proxy({}, { get: trap })), /threw: trap/);
+  assert.match(reject({ partitionKey: 'k', data: new Proxy({}, { getPrototypeOf: trap }) }), /threw: trap/);
+  assert.match(reject({ partitionKey: 'k', data: new Proxy(new Uint8Array(3), {}) }), /data must be a string or a Uint8Array/);
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  assert.match(reject(revoked.proxy), /threw|must return/);
+});
+contained('a record function that throws what String() cannot convert', () => {
+  const throws = (thrown: unknown) => encodeRecord('v', () => { throw thrown; }, MiB, 0);
+  for (const thrown of [Object.create(null), { toString: () => { throw new Error('no'); } }, Symbol('s'), undefined]) {
+    const out = throws(thrown);
+    assert.ok(isFailure(out) && out.error.code === 'InvalidRecord' && /the record function threw/.test(out.error.message));
+  }
+  const withMessage = throws(Object.assign(Object.create(null), { message: 'plain object' }));
+  assert.ok(isFailure(withMessage) && /threw: plain object/.test(withMessage.error.message));
+});
+contained('data whose conversion throws: a toJSON or toString the caller relies on', () => {
+  const data = { toJSON() { throw new Error('bad json'); }, toString() { throw new Error('bad string'); } };
+  assert.match(reject({ partitionKey: 'k', data }), /data must be a string or a Uint8Array/);
+  const out = encodeRecord({ toJSON: () => { throw new Error('bad json'); } }, (v) => ({ partitionKey: 'k', data: JSON.stringify(v) }), MiB, 0);
+  assert.ok(isFailure(out) && /threw: bad json/.test(out.error.message));
+});
+contained.run();

@@ -100,6 +100,15 @@ partial('a per-entry error that is not retryable fails that entry with the servi
   assert.equal(o.get(1), { ok: false, value: 1, error: { code: 'KMSAccessDeniedException', message: 'no key', retryable: false }, attempts: 1 });
   assert.ok(o.get(2)!.ok);
   assert.is(r.puts.length, 1);
+  // The stream's key is unusable: nothing else can be written either.
+  assert.is((r.error as KinesisStreamError).code, 'KMSAccessDeniedException');
+});
+partial('a per-entry code nobody has seen is retried, not failed', async () => {
+  const r = await run([1, 2], (input, call) =>
+    call === 1 ? { FailedRecordCount: 1, Records: [{ ErrorCode: 'SomethingNew', ErrorMessage: '?' }, ok(input).Records![1]] } : ok(input),
+  );
+  assert.ok(r.outcomes.every((o) => o.ok));
+  assert.is(byValue(r.outcomes).get(1)!.attempts, 2);
 });
 partial.run();
 
@@ -133,6 +142,48 @@ request('a missing stream fails every value, then the output errors with Kinesis
   assert.ok(r.error instanceof KinesisStreamError);
   assert.is((r.error as KinesisStreamError).code, 'ResourceNotFoundException');
   assert.not.ok(r.completed);
+});
+request('an invalid request is split until only its bad entries fail; the others are sent', async () => {
+  const bad = new Set([7, 31]);
+  const r = await run(values(48), (input) => {
+    if (input.Records!.some((e) => bad.has(Number(e.PartitionKey!.slice(1))))) throw serviceError('ValidationException', 400, '1 validation error detected');
+    return ok(input);
+  });
+  assert.is(r.outcomes.length, 48);
+  const failed = r.outcomes.filter((o) => !o.ok);
+  assert.equal(failed.map((o) => o.value).sort((a, b) => a - b), [7, 31]);
+  assert.ok(failed.every((o) => !o.ok && o.error.code === 'ValidationException' && !o.error.retryable));
+  // Bisection: at most two requests per level for each bad entry.
+  assert.ok(r.puts.length <= 1 + 2 * 2 * Math.ceil(Math.log2(48)), `${r.puts.length} requests`);
+  assert.ok(r.completed);
+});
+request('a request whose fate is unknown is retried, and its values say they may be stored twice', async () => {
+  const reset = () => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+  const r = await run([1, 2], (input, call) => {
+    if (call === 1) throw reset();
+    return ok(input);
+  });
+  assert.ok(r.outcomes.every((o) => o.ok && o.possibleDuplicate === true && o.attempts === 2));
+  const throttled = await run([1], (input, call) => {
+    if (call === 1) throw serviceError('ProvisionedThroughputExceededException', 400);
+    return ok(input);
+  });
+  assert.ok(throttled.outcomes[0].ok && throttled.outcomes[0].possibleDuplicate === undefined);
+});
+request('credentials that expire on two requests: retried, nothing fails', async () => {
+  const r = await run(values(120), (input, call) => {
+    if (call <= 2) throw serviceError('ExpiredTokenException', 400, 'The security token included in the request is expired');
+    return ok(input);
+  });
+  assert.is(r.outcomes.filter((o) => o.ok).length, 120);
+  assert.ok(r.completed && r.error === undefined);
+});
+request('no region: every value fails with ConfigError saying what to set, then the output errors', async () => {
+  const r = await run([1, 2], () => {
+    throw new Error('Region is missing');
+  });
+  assert.ok(r.outcomes.every((o) => !o.ok && o.error.code === 'ConfigError' && /AWS_REGION/.test(o.error.message) && o.attempts === 0));
+  assert.is((r.error as KinesisStreamError).code, 'ConfigError');
 });
 request.run();
 

@@ -120,6 +120,45 @@ lifecycle('records that wait for a map past recordTtlMs fail with Expired', asyn
   assert.ok(p.result.completed);
 });
 
+lifecycle('transient ListShards failures of every kind back off and retry: DNS, unreachable, resets, expired tokens, a stream being updated, unknown codes', async () => {
+  const shards = evenShards(2);
+  const thrown = [
+    Object.assign(new Error('getaddrinfo ENOTFOUND kinesis.us-east-1.amazonaws.com'), { code: 'ENOTFOUND' }),
+    Object.assign(new Error('connect ENETUNREACH'), { code: 'ENETUNREACH' }),
+    Object.assign(new Error('connect EHOSTUNREACH'), { code: 'EHOSTUNREACH' }),
+    Object.assign(new Error('Stream closed with error code NGHTTP2_INTERNAL_ERROR'), { code: 'ERR_HTTP2_STREAM_ERROR' }),
+    serviceError('ExpiredTokenException', 400, 'The security token included in the request is expired'),
+    serviceError('ResourceInUseException', 400, 'Stream s is being updated'),
+    serviceError('SomethingNobodyHasSeen', 400),
+  ];
+  const p = setup(
+    (_, call) => {
+      if (call <= thrown.length) throw thrown[call - 1];
+      return { Shards: shards };
+    },
+    () => shards,
+  );
+  values(20).forEach((v) => p.input.next(v));
+  p.input.complete();
+  await p.time.runAll();
+  assert.is(p.listShards.length, thrown.length + 1);
+  assert.is(p.outcomes.length, 20);
+  assert.ok(p.outcomes.every((o) => o.ok));
+  assert.ok(p.result.completed && p.result.error === undefined);
+});
+
+lifecycle('records that wait for a map fail at their TTL even while ListShards hangs', async () => {
+  const p = setup(() => new Promise(() => {}), () => evenShards(1), { recordTtlMs: 2000, requestTimeoutMs: 60_000 });
+  values(3).forEach((v) => p.input.next(v));
+  p.input.complete();
+  await p.time.advance(1999);
+  assert.is(p.outcomes.length, 0);
+  await p.time.advance(1);
+  assert.is(p.outcomes.length, 3);
+  assert.ok(p.outcomes.every((o) => !o.ok && o.error.code === 'Expired'));
+  await p.producer.close();
+});
+
 lifecycle('a ListShards the stream refuses fails every value with its code, then the output errors', async () => {
   const p = setup(
     () => {

@@ -116,13 +116,14 @@ export function createLocalLimiters(o: LocalLimitersOptions): ShardGate {
     wouldWait(shardId, weight) {
       const s = shard(shardId);
       refill(s);
-      return s.waiting.length > 0 || s.tokens < Math.min(weight, capacity(s));
+      return s.waiting.length > 0 || s.tokens < weight;
     },
     acquire(shardId, weight) {
       const s = shard(shardId);
       refill(s);
-      // A single record heavier than the bucket still goes, at the bucket's full weight.
-      const w = Math.min(weight, capacity(s));
+      // A request is charged its full weight: one heavier than the bucket waits until the bucket has
+      // gathered all of it (the refill tops up to the heaviest waiting request), so big records keep the budget.
+      const w = weight;
       s.waiting.push(w);
       s.timer ??= scheduler.schedule(() => tick(s), REFILL_INTERVAL_MS);
       return s.limiter

@@ -91,17 +91,20 @@ export function createSharedShard(ctx: SharedShardContext, shardId: string) {
     },
     /**
      * Waits until the shared bucket grants `weight`, then calls `onGrant`; if that declines (the
-     * ticket was granted elsewhere first) the tokens go back. Rejects when Redis fails.
+     * ticket was granted elsewhere first) the tokens go back. A weight above the bucket's size is taken
+     * in bucket-sized pieces, so a big record is charged in full. Rejects when Redis fails.
      */
     async take(weight: number, onGrant: () => boolean): Promise<void> {
-      const w = Math.min(weight, ctx.bucketMax);
       const asked = Date.now();
       waiting++;
       startSync();
       try {
-        await limiter.schedule({ weight: w }, async () => {
+        let taken = 0;
+        for (; weight - taken > ctx.bucketMax; taken += ctx.bucketMax) await limiter.schedule({ weight: ctx.bucketMax }, async () => undefined);
+        const last = weight - taken;
+        await limiter.schedule({ weight: last }, async () => {
           behind = Date.now() - asked > WAITED_MS;
-          if (!onGrant()) await limiter.incrementReservoir(w).catch(ignore);
+          if (!onGrant()) await limiter.incrementReservoir(weight).catch(ignore);
         });
       } finally {
         waiting--;

@@ -7,7 +7,8 @@ import { createShardLimiters } from '../limit/shard-limiters.js';
 import { putBatch, type BatchResult } from '../put.js';
 import { backoffDelay } from '../retry/backoff.js';
 import { routeRecord, type RoutedRecord } from '../route.js';
-import { failure, type PutOutcome } from '../types.js';
+import { classifyCode } from '../retry/classify.js';
+import { failure, success, type PutOutcome } from '../types.js';
 import type { ResolvedOptions } from './options.js';
 import { createPressure } from './pressure.js';
 import { createShardMapHolder } from './shard-map-holder.js';
@@ -95,9 +96,8 @@ export function createEngine<T>(o: ResolvedOptions) {
     loaded(map, waiting) {
       for (const { records, shardId, sequenceNumber } of unverified.splice(0)) {
         records.forEach((r, subSequenceNumber) => {
-          if (map.shardFor(r.hashKey)?.shardId === shardId) {
-            decide(r, { ok: true, value: r.value, shardId, sequenceNumber, subSequenceNumber, attempts: r.attempts });
-          } else route(r);
+          if (map.shardFor(r.hashKey)?.shardId === shardId) decide(r, success(r, shardId, sequenceNumber, subSequenceNumber));
+          else route(r);
         });
       }
       waiting.forEach((r) => route(r as HeldRecord<T>));
@@ -278,12 +278,16 @@ export function createEngine<T>(o: ResolvedOptions) {
     let unpredicted = false;
     for (const { entry, shardId, sequenceNumber } of result.succeeded) {
       if (shardId !== entry.shardId) unpredicted = true;
-      if (!('records' in entry)) decide(entry, { ok: true, value: entry.value, shardId, sequenceNumber, attempts: entry.attempts });
+      if (!('records' in entry)) decide(entry, success(entry, shardId, sequenceNumber, undefined));
       else if (shardId !== entry.shardId) unverified.push({ records: entry.records, shardId, sequenceNumber });
-      else entry.records.forEach((r, subSequenceNumber) => decide(r, { ok: true, value: r.value, shardId, sequenceNumber, subSequenceNumber, attempts: r.attempts }));
+      else entry.records.forEach((r, subSequenceNumber) => decide(r, success(r, shardId, sequenceNumber, subSequenceNumber)));
     }
     if (result.requestError?.kind === 'stream') breakStream(result.requestError.code, result.requestError.message);
-    for (const { entry, code, message } of result.failed) for (const r of membersOf(entry)) fail(r, code, message, false);
+    for (const { entry, code, message } of result.failed) {
+      if (classifyCode(code) === 'stream') breakStream(code, message);
+      for (const r of membersOf(entry)) fail(r, code, message, false);
+    }
+    if (result.split.length > 0) split(batch.shardId, result.split);
     const throttled = result.retry.filter((r) => r.code === THROTTLE_CODE).length;
     if (limiters !== undefined && throttled > 0) {
       const rate = limiters.throttled(batch.shardId);
@@ -303,6 +307,20 @@ export function createEngine<T>(o: ResolvedOptions) {
       ...(result.requestError ? { errorCode: result.requestError.code } : {}),
     });
     if (unpredicted) shardMap.refresh('a record landed on a shard the map did not predict');
+  }
+
+  /**
+   * The service refused a request as invalid as a whole: one of its entries may be the cause. Its
+   * halves go out first, as they are (an aggregate is unpacked into its records), until each bad entry
+   * fails alone and the others are sent.
+   */
+  function split(shardId: string, entries: Entry<T>[]): void {
+    const parts = entries.length === 1 ? [membersOf(entries[0])] : [entries.slice(0, entries.length >> 1), entries.slice(entries.length >> 1)];
+    const batches = parts.map((part) => ({ shardId, entries: part as Entry<T>[], bytes: sumSizes(part) }));
+    batches.forEach((b) => aggregated.add(b));
+    const q = queues.get(shardId);
+    if (q === undefined) queues.set(shardId, batches);
+    else q.unshift(...batches);
   }
 
   function scheduleRetry(shardId: string, records: HeldRecord<T>[], code: string): void {

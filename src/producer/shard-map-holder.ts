@@ -27,6 +27,9 @@ export function createShardMapHolder(o: ResolvedOptions, emit: (s: ProducerSigna
   let failures = 0;
   let lastLoadAt = -Infinity;
   let timer: Subscription | undefined;
+  /** Wakes up when the oldest waiting record's TTL ends, so it fails on time while ListShards keeps failing. */
+  let sweep: Subscription | undefined;
+  let lastError = 'none (waited for the shard map)';
   const waiting: EncodedRecord<unknown>[] = [];
 
   function loaded(next: ShardMap, reason: string): void {
@@ -41,18 +44,32 @@ export function createShardMapHolder(o: ResolvedOptions, emit: (s: ProducerSigna
       removed: [...before].filter((id) => !after.has(id)),
       reason,
     });
+    sweep?.unsubscribe();
+    sweep = undefined;
     hooks.loaded(next, waiting.splice(0));
   }
 
   function failed(error: unknown, aborted: boolean, reason: string): void {
     const c = aborted ? { code: 'RequestTimeout', message: 'ListShards timed out', kind: 'retryable' } : classifyError(error);
-    // A ListShards that fails for any reason but a transient one means the stream cannot be used.
+    // Only what retrying cannot fix (the stream is gone, access is denied) ends the stream; the rest backs off.
     if (c.kind !== 'retryable') return hooks.breakStream(c.code, c.message);
     failures++;
-    const now = scheduler.now();
-    const alive = waiting.splice(0).filter((r) => now - r.createdAt < o.recordTtlMs || (hooks.expire(r, c.code), false));
-    waiting.push(...alive);
+    lastError = c.code;
+    expireLate();
     schedule(backoffDelay(failures, o.retry.baseDelayMs, o.retry.maxDelayMs, o.retry.random), reason);
+  }
+
+  /** Fails the waiting records past their TTL, and wakes up again when the next one's TTL ends. */
+  function expireLate(): void {
+    sweep?.unsubscribe();
+    sweep = undefined;
+    const now = scheduler.now();
+    const alive = waiting.splice(0).filter((r) => now - r.createdAt < o.recordTtlMs || (hooks.expire(r, lastError), false));
+    waiting.push(...alive);
+    if (alive.length > 0) {
+      const oldest = alive.reduce((t, r) => Math.min(t, r.createdAt), Infinity);
+      sweep = scheduler.schedule(expireLate, oldest + o.recordTtlMs - now);
+    }
   }
 
   function load(reason: string): void {
@@ -103,14 +120,21 @@ export function createShardMapHolder(o: ResolvedOptions, emit: (s: ProducerSigna
     wait(record: EncodedRecord<unknown>): void {
       if (scheduler.now() - record.createdAt >= o.recordTtlMs) return hooks.expire(record, 'NoShard');
       waiting.push(record);
+      sweep ??= scheduler.schedule(expireLate, record.createdAt + o.recordTtlMs - scheduler.now());
       if (map === undefined) load('first use');
       else refresh('no open shard holds a hash key');
     },
-    drain: () => waiting.splice(0),
+    drain: () => {
+      sweep?.unsubscribe();
+      sweep = undefined;
+      return waiting.splice(0);
+    },
     shift: () => waiting.shift(),
     dispose(): void {
       timer?.unsubscribe();
       timer = undefined;
+      sweep?.unsubscribe();
+      sweep = undefined;
     },
   };
 }

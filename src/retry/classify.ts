@@ -1,62 +1,20 @@
-/**
- * What to do with a failure: try again later, give up on these records, or give up on the stream.
- *
- * @example
- * ```ts
- * import { classifyCode, type FailureKind } from 'rxjs-kinesis';
- * const kind: FailureKind = classifyCode(failed.error.code);
- * if (kind === 'stream') alerts.send(failed.error.message); // nothing will get through until someone acts
- * ```
- */
-export type FailureKind = 'retryable' | 'fatal' | 'stream';
+import { ERROR_TABLE, UNKNOWN_ERROR, ruleOf, type ErrorRule, type FailureKind } from './error-table.js';
 
-/** Per-entry and request-level codes that a later attempt may get through. */
-export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
-  'ProvisionedThroughputExceededException',
-  'InternalFailure',
-  'InternalFailureException',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'ThrottlingException',
-  'Throttling',
-  'LimitExceededException',
-  'KMSThrottlingException',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'TimeoutError',
-  'NetworkError',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-]);
-
-/** Codes that mean nothing can be written to the stream: every record held fails with them. */
-export const STREAM_CODES: ReadonlySet<string> = new Set([
-  'ResourceNotFoundException',
-  'AccessDeniedException',
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-  'ExpiredTokenException',
-  'InvalidClientTokenId',
-  'MissingAuthenticationToken',
-]);
+export { ERROR_TABLE, type ErrorRule, type FailureKind } from './error-table.js';
 
 /**
- * Classifies a service or network error code. Unknown codes are fatal for their records only.
+ * Classifies a per-entry error code of a PutRecords answer (an entry that failed is not stored, so its
+ * fate is known). Codes not in the table are retried until the TTL.
  *
  * @example
  * ```ts
  * classifyCode('ProvisionedThroughputExceededException'); // 'retryable'
  * classifyCode('ResourceNotFoundException'); // 'stream'
- * classifyCode('KMSDisabledException'); // 'fatal'
+ * classifyCode('SomethingNew'); // 'retryable'
  * ```
  */
 export function classifyCode(code: string): FailureKind {
-  if (RETRYABLE_CODES.has(code)) return 'retryable';
-  if (STREAM_CODES.has(code)) return 'stream';
-  return 'fatal';
+  return ruleOf(code)?.kind ?? 'retryable';
 }
 
 /**
@@ -69,46 +27,79 @@ export function classifyCode(code: string): FailureKind {
  * worthRetrying(classifyError(new Error('socket hang up'))); // true: a network error
  * ```
  */
-export interface ClassifiedError {
+export interface ClassifiedError extends ErrorRule {
   code: string;
   message: string;
-  kind: FailureKind;
 }
 
 interface ErrorLike {
-  name?: string;
-  code?: string;
-  message?: string;
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  cause?: unknown;
   $metadata?: { httpStatusCode?: number };
-  $retryable?: unknown;
 }
 
+/** Causes followed at most: errors wrap errors (the SDK's HTTP/2 cancel wraps the refused connection). */
+const MAX_CAUSES = 5;
+const NO_REGION = /region is missing/i;
+const NO_CREDENTIALS = /could not load credentials from any providers/i;
+const UNREADABLE = /deserialization error|unexpected end of json|is not valid json|unexpected token/i;
+const HANG_UP = /socket hang up|other side closed|premature close/i;
+
+const text = (x: unknown): string => {
+  try {
+    return typeof x === 'string' ? x : String(x);
+  } catch {
+    return 'an error that cannot be printed';
+  }
+};
+
 /**
- * Classifies an error thrown by `client.send(PutRecordsCommand)`: service errors by name, 5xx and
- * network errors as retryable. Never copies request details into the message.
+ * Classifies an error thrown by `client.send(...)` with one table ({@link ERROR_TABLE}): the service's
+ * error name, or the Node error code found on the error or its causes (the innermost known one says
+ * what happened). Unknown errors are retried until the TTL; 5xx answers and answers that cannot be read
+ * leave the records' fate unknown. Never copies request details into the message.
  *
  * @example
  * ```ts
  * try {
  *   await client.send(new PutRecordsCommand(input));
  * } catch (error) {
- *   const { code, kind } = classifyError(error); // e.g. { code: 'InternalFailure', kind: 'retryable' }
+ *   const { code, kind, ambiguous } = classifyError(error); // e.g. { code: 'ECONNRESET', kind: 'retryable', ambiguous: true }
  * }
  * ```
  */
 export function classifyError(error: unknown): ClassifiedError {
-  const e = (error ?? {}) as ErrorLike;
+  const e = (typeof error === 'object' && error !== null ? error : { message: error }) as ErrorLike;
+  const message = text(e.message ?? error);
   const status = e.$metadata?.httpStatusCode;
-  const code = e.name === 'AbortError' ? 'RequestTimeout' : (e.code ?? e.name ?? 'UnknownError');
-  const message = String(e.message ?? error);
-  let kind = classifyCode(code);
-  if (kind === 'fatal' && ((status !== undefined && status >= 500) || e.$retryable !== undefined)) kind = 'retryable';
-  if (kind === 'fatal' && status === undefined && isNetworkError(code, message)) kind = 'retryable';
-  return { code, message, kind };
+  if (NO_REGION.test(message)) {
+    return { code: 'ConfigError', message: 'no AWS region: set AWS_REGION, or pass { region } to new KinesisClient()', ...ERROR_TABLE.ConfigError };
+  }
+  if (e.name === 'CredentialsProviderError' && NO_CREDENTIALS.test(message)) {
+    const hint = 'no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE, or pass { credentials } to new KinesisClient()';
+    return { code: 'CredentialsError', message: hint, ...ERROR_TABLE.CredentialsError };
+  }
+  const known = innermostKnown(e);
+  if (known !== undefined) return { code: known, message, ...ERROR_TABLE[known] };
+  if (UNREADABLE.test(message)) return { code: 'UnreadableAnswer', message: `the answer${status ? ` (HTTP ${status})` : ''} could not be read: ${message}`, ...ERROR_TABLE.UnreadableAnswer };
+  const code = typeof e.code === 'string' ? e.code : typeof e.name === 'string' && e.name !== 'Error' ? e.name : 'UnknownError';
+  if (status === 413) return { code: 'RequestEntityTooLarge', message, ...ERROR_TABLE.RequestEntityTooLarge };
+  // A 4xx answer was refused before anything was stored; anything else may have been.
+  if (status !== undefined && status >= 400 && status < 500) return { code, message, kind: 'retryable', ambiguous: false };
+  if (status === undefined && HANG_UP.test(message)) return { code: 'ECONNRESET', message, ...ERROR_TABLE.ECONNRESET };
+  return { code, message, ...UNKNOWN_ERROR };
 }
 
-const NETWORK_MESSAGE = /socket hang up|ECONNRESET|EPIPE|ETIMEDOUT|ECONNREFUSED|network|fetch failed/i;
-
-function isNetworkError(code: string, message: string): boolean {
-  return code === 'Error' || code === 'TypeError' ? NETWORK_MESSAGE.test(message) : NETWORK_MESSAGE.test(code);
+/** The code of the innermost error in the cause chain that the table knows, by `code`, then `name`. */
+function innermostKnown(error: ErrorLike): string | undefined {
+  const chain: ErrorLike[] = [];
+  for (let e: unknown = error; typeof e === 'object' && e !== null && chain.length < MAX_CAUSES; e = (e as ErrorLike).cause) chain.push(e as ErrorLike);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const { code, name } = chain[i];
+    if (typeof code === 'string' && ruleOf(code) !== undefined) return code;
+    if (typeof name === 'string' && ruleOf(name) !== undefined) return name;
+  }
+  return undefined;
 }

@@ -91,8 +91,8 @@ export interface Batcher<E extends BatchEntry> {
   flushShard(shardId: string): void;
   /** Removes and returns every buffered entry without sealing (for failing them). */
   drain(): E[];
-  /** Removes and returns the first entry of the oldest buffer (for dropping it). */
-  shift(): E | undefined;
+  /** Removes and returns the first entry of the oldest buffer, or of the shard's (for dropping it). */
+  shift(shardId?: string): E | undefined;
   /** Entries buffered, not yet sealed. */
   readonly size: number;
   /** Cancels the linger timers. */
@@ -172,8 +172,9 @@ export function createBatcher<E extends BatchEntry>(options: BatchOptions, seal:
       size = 0;
       return all;
     },
-    shift() {
+    shift(only) {
       for (const [shardId, buffer] of buffers) {
+        if (only !== undefined && shardId !== only) continue;
         const entry = buffer.entries.shift()!;
         buffer.bytes -= entry.size;
         size--;

@@ -5,32 +5,41 @@ import * as assert from 'uvu/assert';
 import { BufferOverflowError } from '../src/errors.js';
 import { createProducer } from '../src/producer/create-producer.js';
 import type { ProducerOptions } from '../src/producer/options.js';
-import { pressureLevel, type Pressure } from '../src/producer/pressure.js';
+import { fillOf, pressureLevel, type Pressure, type PressureLevel } from '../src/producer/pressure.js';
 import type { ProducerSignal } from '../src/producer/signals.js';
 import { pullFrom } from '../src/pull-from.js';
 import type { PutOutcome } from '../src/types.js';
-import { hang, ok, scriptedClient } from './helpers/scripted-client.js';
+import { evenShards, hang, ok, scriptedClient } from './helpers/scripted-client.js';
 import { createVirtualTime } from './helpers/virtual-time.js';
 
 const limits = { maxBufferedRecords: 100, maxBufferedBytes: 1_000_000, highWatermark: 0.8, lowWatermark: 0.5 };
+const bounds = { ...limits, maxWaitMs: 10_000 };
 
 const levels = suite('pressure levels');
-levels('high at the high watermark, back to ok only below the low one, full at the maximum', () => {
-  assert.is(pressureLevel(79, 0, 'ok', limits), 'ok');
-  assert.is(pressureLevel(80, 0, 'ok', limits), 'high');
-  assert.is(pressureLevel(60, 0, 'high', limits), 'high');
-  assert.is(pressureLevel(50, 0, 'high', limits), 'ok');
-  assert.is(pressureLevel(100, 0, 'high', limits), 'full');
-  assert.is(pressureLevel(10, 800_000, 'ok', limits), 'high', 'bytes count too');
+levels('high at the high watermark of any bound, back to ok only below the low one of all, full at a memory maximum', () => {
+  const level = (records: number, bytes: number, waitMs: number, previous: PressureLevel) =>
+    pressureLevel(fillOf(records, bytes, waitMs, bounds), records >= 100 || bytes >= 1_000_000, previous, bounds);
+  assert.is(level(79, 0, 0, 'ok'), 'ok');
+  assert.is(level(80, 0, 0, 'ok'), 'high');
+  assert.is(level(60, 0, 0, 'high'), 'high');
+  assert.is(level(50, 0, 0, 'high'), 'ok');
+  assert.is(level(100, 0, 0, 'high'), 'full');
+  assert.is(level(10, 800_000, 0, 'ok'), 'high', 'bytes count too');
+  assert.is(level(10, 0, 7_999, 'ok'), 'ok');
+  assert.is(level(10, 0, 8_000, 'ok'), 'high', 'so does the expected wait');
+  assert.is(level(10, 0, 12_000, 'ok'), 'high', 'a wait past the bound is high, not full: other shards still take values');
+  assert.is(level(10, 0, 5_001, 'high'), 'high');
+  assert.is(level(10, 0, 5_000, 'high'), 'ok');
 });
 levels.run();
 
 /** A producer whose requests hang until `release()`, on virtual time. */
-function stalled(options: Partial<ProducerOptions>) {
+function stalled(options: Partial<ProducerOptions>, shards = evenShards(1)) {
   const time = createVirtualTime();
   let open: (() => void)[] = [];
   let stall = true;
   const { client, puts } = scriptedClient({
+    shards,
     onPut: (input) => (stall ? new Promise((resolve) => open.push(() => resolve(ok(input)))) : ok(input)),
   });
   const producer = createProducer({
@@ -167,3 +176,105 @@ watermarks('pullFrom over a Node Readable: what it lets through minus what is de
   assert.ok(readable.destroyed || readable.readableEnded, 'the stream was read to its end');
 });
 watermarks.run();
+
+const time = suite('pressure from time: what a shard can send within half a TTL (virtual time)');
+// The stalled producer measures no rate: each shard is assumed to take the service's 1000 records/s. A TTL of
+// 2 s lets a value wait 1 s: 1000 records of one shard, high at 800 (its watermark), ok again below 500.
+const ttl = { recordTtlMs: 2000, maxBufferedRecords: 100_000 };
+/** A first value makes the producer load its shard map, so the flood that follows is routed as it arrives. */
+async function prime(input: Subject<number>, clock: ReturnType<typeof createVirtualTime>) {
+  input.next(-1);
+  await clock.advance(1);
+}
+time('pressure$ turns high when a value arriving now would wait past the high share of half the TTL, with the wait it reports', async () => {
+  const { time: clock, producer, release } = stalled(ttl);
+  const seen: Pressure[] = [];
+  producer.pressure$.subscribe((p) => seen.push(p));
+  const input = new Subject<number>();
+  const outcomes: PutOutcome<number>[] = [];
+  input.pipe(producer.put(() => ({ partitionKey: 'one-key', data: 'x' }))).subscribe((o) => outcomes.push(o));
+  await prime(input, clock);
+  for (let i = 0; i < 900; i++) input.next(i);
+  await clock.advance(20);
+  assert.equal(seen.map((p) => p.level), ['ok', 'high']);
+  assert.ok(seen[1].expectedWaitMs >= 800 && seen[1].expectedWaitMs < 801, `wait ${seen[1].expectedWaitMs}`);
+  assert.is(seen[1].shardId, 'shardId-000000000000');
+  assert.is(seen[1].bufferedRecords, 800 + seen[1].inFlight, 'what waits, plus what is in flight');
+  release();
+  await clock.advance(1000);
+  assert.equal(seen.map((p) => p.level), ['ok', 'high', 'ok']);
+  assert.is(outcomes.filter((o) => o.ok).length, 901);
+});
+time("'dropIncoming': a value that would wait past half its TTL is dropped when it arrives, and nothing expires", async () => {
+  const { time: clock, producer, release } = stalled({ ...ttl, overflow: 'dropIncoming' });
+  const outcomes: { o: PutOutcome<number>; at: number }[] = [];
+  const input = new Subject<number>();
+  input.pipe(producer.put(() => ({ partitionKey: 'one-key', data: 'x' }))).subscribe((o) => outcomes.push({ o, at: clock.scheduler.now() }));
+  await prime(input, clock);
+  const arrival = clock.scheduler.now();
+  for (let i = 0; i < 1500; i++) input.next(i);
+  await clock.advance(500);
+  const dropped = outcomes.filter(({ o }) => !o.ok);
+  assert.ok(dropped.length >= 490 && dropped.length <= 510, `${dropped.length} dropped`);
+  assert.ok(dropped.every(({ o, at }) => !o.ok && o.error.code === 'Dropped' && at === arrival && /would wait \d+ ms for shardId-000000000000/.test(o.error.message)));
+  release();
+  input.complete();
+  await clock.runAll();
+  assert.is(outcomes.length, 1501);
+  assert.is(outcomes.filter(({ o }) => !o.ok && o.error.code === 'Expired').length, 0);
+});
+time("'dropOldest': the oldest waiting values of the same shard make room; another shard's values stay", async () => {
+  const { time: clock, producer, release } = stalled({ ...ttl, overflow: 'dropOldest', maxInFlightPerShard: 1 }, evenShards(2));
+  const outcomes: PutOutcome<number>[] = [];
+  const input = new Subject<number>();
+  // Value 0 waits on shard 0; the flood goes to shard 1 (explicit hash keys).
+  input.pipe(producer.put((v) => ({ partitionKey: 'k', data: 'x', explicitHashKey: v === 0 ? '0' : (1n << 127n).toString() }))).subscribe((o) => outcomes.push(o));
+  await prime(input, clock);
+  for (let i = 0; i < 1500; i++) input.next(i);
+  await clock.advance(10);
+  release();
+  input.complete();
+  await clock.runAll();
+  assert.is(outcomes.length, 1501);
+  const dropped = outcomes.filter((o) => !o.ok).map((o) => o.value);
+  assert.ok(dropped.length > 400, `${dropped.length} dropped`);
+  assert.ok(dropped.every((v, i) => v > 0 && (i === 0 || v > dropped[i - 1])), 'the oldest of the busy shard go first');
+  assert.ok(outcomes.find((o) => o.value === 0)!.ok);
+  assert.ok(outcomes.find((o) => o.value === 1499)!.ok, 'the newest value is kept');
+  assert.is(outcomes.filter((o) => !o.ok && o.error.code === 'Expired').length, 0);
+});
+time("'fail': the value that would wait too long fails with BufferOverflow when it arrives; what was held is sent", async () => {
+  const { time: clock, producer, release } = stalled({ ...ttl, overflow: 'fail' });
+  const outcomes: PutOutcome<number>[] = [];
+  let error: unknown;
+  const input = new Subject<number>();
+  input.pipe(producer.put(() => ({ partitionKey: 'one-key', data: 'x' }))).subscribe({ next: (o) => outcomes.push(o), error: (e) => (error = e) });
+  await prime(input, clock);
+  for (let i = 0; i < 2000; i++) input.next(i);
+  release();
+  await clock.runAll();
+  assert.ok(error instanceof BufferOverflowError);
+  const failed = outcomes.filter((o) => !o.ok);
+  assert.is(failed.length, 1);
+  assert.ok(!failed[0].ok && /would wait/.test(failed[0].error.message));
+  assert.is(outcomes.filter((o) => o.ok).length, outcomes.length - 1);
+});
+time('pullFrom holds no more than the shards can send within the high share of half the TTL, and nothing expires', async () => {
+  const { time: clock, producer, release } = stalled(ttl);
+  let pulled = 0;
+  let decided = 0;
+  let maxHeld = 0;
+  let completed = false;
+  const outcomes: PutOutcome<number>[] = [];
+  pullFrom((function* () { for (let i = 0; i < 5000; i++) { maxHeld = Math.max(maxHeld, ++pulled - decided); yield i; } })(), producer)
+    .pipe(producer.put((v) => ({ partitionKey: `k${v % 7}`, data: 'x', explicitHashKey: '0' })))
+    .subscribe({ next: (o) => (decided++, outcomes.push(o)), complete: () => (completed = true) });
+  await clock.advance(100);
+  assert.ok(pulled <= 811, `pulled ${pulled} while the endpoint stalls`);
+  release();
+  await clock.runAll();
+  assert.ok(completed);
+  assert.is(outcomes.filter((o) => o.ok).length, 5000);
+  assert.ok(maxHeld <= 811, `held at most ${maxHeld}`);
+});
+time.run();

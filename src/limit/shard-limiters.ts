@@ -87,6 +87,8 @@ export function createShardLimiters(o: ShardLimitersOptions) {
       ? createLocalLimiters({ top, adaptive: o.adaptive, scheduler: o.scheduler })
       : createSharedLimiters({ top, adaptive: o.adaptive, scheduler: o.scheduler, shared: o.shared, stream: o.stream, onSignal: o.onSignal });
   return {
+    /** Each shard's highest rate, in records per second: the budget's share, less the transit margin. */
+    top,
     /** Weight of a batch in record units: the larger of its records and its bytes' share of the budget. */
     weightOf: (records: number, bytes: number) => batchWeight(records, bytes, o.budget.recordsPerSecond, o.budget.bytesPerSecond),
     /** Heaviest batch the shard's bucket can ever grant now: split batches above it. */

@@ -90,14 +90,14 @@ export function createProducer(options: ProducerOptions): Producer {
           engine.beginDrain();
           settleIfDone();
         };
-        const overflow = (value: T, size: number) => {
+        const overflow = (value: T, size: number, reason: string) => {
           const { records, bytes } = engine.held;
           if (o.overflow === 'dropIncoming' || o.overflow === 'dropOldest') {
-            subscriber.next(failure(value, 'Dropped', `no room: the producer holds ${records} values, ${bytes} bytes (overflow: ${o.overflow})`, true, 0));
+            subscriber.next(failure(value, 'Dropped', `no room: ${reason} (overflow: ${o.overflow})`, true, 0));
             engine.signals.next({ type: 'dropped', count: 1, policy: o.overflow });
             return;
           }
-          const message = `buffer overflow: a value of ${size} bytes does not fit beside the ${records} values, ${bytes} bytes held (maxBufferedRecords ${o.maxBufferedRecords}, maxBufferedBytes ${o.maxBufferedBytes})`;
+          const message = `buffer overflow: a value of ${size} bytes does not fit: ${reason}`;
           subscriber.next(failure(value, 'BufferOverflow', message, true, 0));
           upstream = { error: new BufferOverflowError(message, records, bytes) };
           stopInput = true;
@@ -115,7 +115,8 @@ export function createProducer(options: ProducerOptions): Producer {
             }
             const record = encodeRecord(value, mapper, o.maxRecordBytes, o.scheduler.now());
             if (isFailure(record)) return subscriber.next(record);
-            if (!engine.makeRoom(record.size)) return overflow(value, record.size);
+            const refused = engine.admit(record);
+            if (refused !== undefined) return overflow(value, record.size, refused);
             pending++;
             engine.accept(record, sink);
           },

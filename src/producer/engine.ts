@@ -4,13 +4,16 @@ import { createBatcher, type Batch } from '../batch.js';
 import type { EncodedRecord } from '../encode.js';
 import { KinesisStreamError } from '../errors.js';
 import { createShardLimiters } from '../limit/shard-limiters.js';
+import { batchWeight } from '../limit/token-bucket.js';
 import { putBatch, type BatchResult } from '../put.js';
 import { backoffDelay } from '../retry/backoff.js';
 import { routeRecord, type RoutedRecord } from '../route.js';
 import { classifyCode } from '../retry/classify.js';
 import { failure, success, type PutOutcome } from '../types.js';
-import type { ResolvedOptions } from './options.js';
+import { MAX_WAIT_SHARE, type ResolvedOptions } from './options.js';
+import { createBacklog, type ShardBacklog } from './backlog.js';
 import { createPressure } from './pressure.js';
+import { createSendRate } from './send-rate.js';
 import { createShardMapHolder } from './shard-map-holder.js';
 import type { ProducerSignal } from './signals.js';
 
@@ -24,6 +27,8 @@ export interface OutcomeSink<T> {
 /** A record the producer holds until its outcome is decided. */
 export interface HeldRecord<T> extends RoutedRecord<T> {
   sink: OutcomeSink<T>;
+  /** The shard backlog it waits in, if it waits for a shard's budget. */
+  backlog?: ShardBacklog | undefined;
 }
 
 type Entry<T> = KinesisEntry<HeldRecord<T>>;
@@ -48,8 +53,26 @@ export function createEngine<T>(o: ResolvedOptions) {
   const signals = new Subject<ProducerSignal>();
   const emit = (signal: ProducerSignal) => signals.next(signal);
   const held = { records: 0, bytes: 0, inFlight: 0 };
-  const pressure = createPressure(o);
+  const maxWaitMs = o.recordTtlMs * MAX_WAIT_SHARE;
+  const pressure = createPressure({ ...o, maxWaitMs });
   const limiters = o.rateLimit === false ? undefined : createShardLimiters({ budget: o.shardBudget, rateLimit: o.rateLimit, adaptive: o.adaptiveRate, scheduler, shared: o.limits, onSignal: emit });
+  // A local limiter knows each shard's rate; without one, or with the budget shared by other processes, the rate is measured.
+  const top = limiters?.top ?? o.shardBudget.recordsPerSecond;
+  const sendRate = createSendRate(top, () => scheduler.now());
+  /** Records waiting for a map will spread over every shard of the stream (one, until a map says). */
+  const unroutedRate = () => top * (shardMap.current()?.shards.length ?? 1);
+  const rateOf = (shardId: string | undefined): number => {
+    if (shardId === undefined) return unroutedRate();
+    return limiters !== undefined && o.limits === undefined ? limiters.rate(shardId) : sendRate.rate(shardId);
+  };
+  /** Kinesis records of a backlog: with aggregation, user records share them. */
+  const packing = o.aggregation;
+  const kinesisRecords =
+    packing === false
+      ? (records: number) => records
+      : (records: number, bytes: number) => Math.max(Math.ceil(records / packing.maxCount), Math.ceil(bytes / packing.maxBytes));
+  const weightOf = (records: number, bytes: number) => batchWeight(kinesisRecords(records, bytes), bytes, o.shardBudget.recordsPerSecond, o.shardBudget.bytesPerSecond);
+  const backlog = createBacklog({ weightOf, rateOf });
   /** Batches already made of aggregates (the others hold user records, aggregated when they reach the head). */
   const aggregated = new WeakSet<HeldBatch<T>>();
   /** Sealed batches waiting to be sent, per shard, oldest first. */
@@ -65,7 +88,7 @@ export function createEngine<T>(o: ResolvedOptions) {
   /** Shards with a batch waiting for their limiter, and batches granted but waiting for a request slot. */
   const waitingShards = new Set<string>();
   const ready: HeldBatch<T>[] = [];
-  const retries = new Set<{ timer: Subscription; entries: HeldRecord<T>[] }>();
+  const retries = new Set<{ timer: Subscription; shardId: string; entries: HeldRecord<T>[] }>();
   const sinks = new Set<OutcomeSink<T>>();
   const idle: (() => void)[] = [];
   let streamError: KinesisStreamError | undefined;
@@ -108,9 +131,13 @@ export function createEngine<T>(o: ResolvedOptions) {
 
   /** Whether an entry holds a record past its TTL at `now`. */
   const lateAt = (now: number) => (e: Entry<T>) => now - createdAtOf(e) >= o.recordTtlMs;
-  const updatePressure = (full = false) => pressure.update(held.records, held.bytes, held.inFlight, full);
+  function updatePressure(full = false): void {
+    const busiest = backlog.busiest();
+    pressure.update(held.records, held.bytes, held.inFlight, busiest.waitMs, busiest.shardId, full);
+  }
 
   function decide(record: HeldRecord<T>, outcome: PutOutcome<T>): void {
+    backlog.leave(record);
     held.records--;
     held.bytes -= record.size;
     updatePressure();
@@ -134,11 +161,15 @@ export function createEngine<T>(o: ResolvedOptions) {
     if (streamError !== undefined) return fail(record, streamError.code, streamError.message, false);
     const map = shardMap.current();
     if (map !== undefined && routeRecord(record, map)) {
+      backlog.wait(record, record.shardId);
       const buffered = batcher.add(record);
       // Lingering only helps while there is room: when draining or under pressure, batches go out now.
       if (draining > 0 || pressure.level !== 'ok') flushSoon();
       else if (buffered >= eagerBytes && canSendNow(record.shardId)) batcher.flushShard(record.shardId);
-    } else shardMap.wait(record as EncodedRecord<unknown>);
+    } else {
+      backlog.wait(record, undefined);
+      shardMap.wait(record as EncodedRecord<unknown>);
+    }
   }
 
   /**
@@ -261,6 +292,10 @@ export function createEngine<T>(o: ResolvedOptions) {
     }
     if (o.shardMapMaxAgeMs > 0) shardMap.refreshIfOlder(o.shardMapMaxAgeMs);
     const records = countMembers(batch.entries);
+    for (const e of batch.entries) {
+      if ('records' in e) e.records.forEach(backlog.leave);
+      else backlog.leave(e);
+    }
     held.inFlight += records;
     inFlight++;
     inFlightByShard.set(batch.shardId, (inFlightByShard.get(batch.shardId) ?? 0) + 1);
@@ -275,6 +310,10 @@ export function createEngine<T>(o: ResolvedOptions) {
   }
 
   function settle(batch: HeldBatch<T>, result: BatchResult<Entry<T>>, durationMs: number): void {
+    const accepted = batchWeight(result.succeeded.length, sumSizes(result.succeeded.map((s) => s.entry)), o.shardBudget.recordsPerSecond, o.shardBudget.bytesPerSecond);
+    sendRate.sent(batch.shardId, accepted, backlog.has(batch.shardId));
+    // Rates move with every answer (AIMD, measurement): the busiest shard is found again at the next look.
+    backlog.ratesChanged();
     let unpredicted = false;
     for (const { entry, shardId, sequenceNumber } of result.succeeded) {
       if (shardId !== entry.shardId) unpredicted = true;
@@ -330,7 +369,8 @@ export function createEngine<T>(o: ResolvedOptions) {
     const later = records.filter((r) => due - r.createdAt < o.recordTtlMs);
     if (later.length < records.length) expire(records.filter((r) => due - r.createdAt >= o.recordTtlMs), code, shardId);
     if (later.length === 0) return;
-    const group = { timer: undefined as unknown as Subscription, entries: later };
+    for (const r of later) backlog.wait(r, shardId);
+    const group = { timer: undefined as unknown as Subscription, shardId, entries: later };
     group.timer = scheduler.schedule(() => {
       retries.delete(group);
       group.entries.forEach(route);
@@ -339,28 +379,36 @@ export function createEngine<T>(o: ResolvedOptions) {
     emit({ type: 'retryScheduled', shardId, attempt, delayMs, errorCode: code, count: later.length });
   }
 
-  /** Removes the oldest records not in flight (one record, or one aggregate's): sealed batches, buffers, retries, the map wait. */
-  function takeOldest(): HeldRecord<T>[] {
+  /**
+   * Removes the oldest records not in flight (one record, or one aggregate's): sealed batches, buffers,
+   * retries, the map wait. With `shardId` (or null: the records waiting for a map), only that shard's.
+   */
+  function takeOldest(shardId?: string | null): HeldRecord<T>[] {
     let sealed: HeldBatch<T> | undefined;
-    for (const [shardId, q] of queues) {
-      while (q.length > 0 && q[0].entries.length === 0) q.shift();
-      if (q.length === 0) queues.delete(shardId);
-      else if (sealed === undefined || membersOf(q[0].entries[0])[0].createdAt < membersOf(sealed.entries[0])[0].createdAt) sealed = q[0];
-    }
-    if (sealed !== undefined) {
-      const e = sealed.entries.shift()!;
-      sealed.bytes -= e.size;
-      return membersOf(e);
-    }
-    const buffered = batcher.shift();
-    if (buffered !== undefined) return [buffered];
-    for (const group of retries) {
-      const r = group.entries.shift();
-      if (group.entries.length === 0) {
-        group.timer.unsubscribe();
-        retries.delete(group);
+    if (shardId !== null) {
+      for (const [id, q] of queues) {
+        while (q.length > 0 && q[0].entries.length === 0) q.shift();
+        if (q.length === 0) queues.delete(id);
+        else if (shardId !== undefined && id !== shardId) continue;
+        else if (sealed === undefined || membersOf(q[0].entries[0])[0].createdAt < membersOf(sealed.entries[0])[0].createdAt) sealed = q[0];
       }
-      if (r !== undefined) return [r];
+      if (sealed !== undefined) {
+        const e = sealed.entries.shift()!;
+        sealed.bytes -= e.size;
+        return membersOf(e);
+      }
+      const buffered = batcher.shift(shardId);
+      if (buffered !== undefined) return [buffered];
+      for (const group of retries) {
+        if (shardId !== undefined && group.shardId !== shardId) continue;
+        const r = group.entries.shift();
+        if (group.entries.length === 0) {
+          group.timer.unsubscribe();
+          retries.delete(group);
+        }
+        if (r !== undefined) return [r];
+      }
+      if (shardId !== undefined) return [];
     }
     const waiting = shardMap.shift() as HeldRecord<T> | undefined;
     return waiting === undefined ? [] : [waiting];
@@ -387,6 +435,27 @@ export function createEngine<T>(o: ResolvedOptions) {
 
   const fits = (size: number) => held.records + 1 <= o.maxBufferedRecords && held.bytes + size <= o.maxBufferedBytes;
 
+  /** Drops the oldest waiting records (of one shard, or any) while `full()`; how many were dropped. */
+  function dropOldestWhile(full: () => boolean, shardId?: string | null): number {
+    let dropped = 0;
+    for (let rs = full() ? takeOldest(shardId) : []; rs.length > 0; rs = full() ? takeOldest(shardId) : []) {
+      for (const r of rs) fail(r, 'Dropped', 'dropped to make room for newer values (overflow: dropOldest)', true);
+      dropped += rs.length;
+    }
+    return dropped;
+  }
+
+  /** Why a record of `size` bytes bound for the shard would not fit now, or undefined when it fits. */
+  function room(size: number, shardId: string | undefined): string | undefined {
+    if (!fits(size)) {
+      return `the producer holds ${held.records} values, ${held.bytes} bytes (maxBufferedRecords ${o.maxBufferedRecords}, maxBufferedBytes ${o.maxBufferedBytes})`;
+    }
+    const waitMs = backlog.waitIfAdded(shardId, size);
+    if (waitMs <= maxWaitMs) return undefined;
+    const where = shardId ?? 'the shard map';
+    return `it would wait ${Math.round(waitMs)} ms for ${where} at its current rate of ${Math.round(rateOf(shardId))} records/s, more than half its recordTtlMs (${maxWaitMs} ms)`;
+  }
+
   return {
     signals,
     pressure,
@@ -396,22 +465,22 @@ export function createEngine<T>(o: ResolvedOptions) {
       return streamError;
     },
     /**
-     * Makes room for a record of `size` bytes under the buffer limits, dropping the oldest waiting
-     * records when the policy is `'dropOldest'`. False when it does not fit.
+     * Makes room for a new record under the memory ceilings and the wait bound, dropping the oldest
+     * waiting records when the policy is `'dropOldest'` (of its own shard, for the wait bound: others
+     * would not make it sooner). Returns why it does not fit, or undefined when it does.
      */
-    makeRoom(size: number): boolean {
-      if (fits(size)) return true;
-      let dropped = 0;
+    admit(record: EncodedRecord<T>): string | undefined {
+      const map = shardMap.current();
+      const shardId = map !== undefined && routeRecord(record, map) ? (record as RoutedRecord<T>).shardId : undefined;
+      if (room(record.size, shardId) === undefined) return undefined;
       if (o.overflow === 'dropOldest') {
-        for (let rs = takeOldest(); rs.length > 0; rs = fits(size) ? [] : takeOldest()) {
-          for (const r of rs) fail(r, 'Dropped', 'dropped to make room for newer values (overflow: dropOldest)', true);
-          dropped += rs.length;
-        }
+        let dropped = dropOldestWhile(() => !fits(record.size));
+        dropped += dropOldestWhile(() => backlog.waitIfAdded(shardId, record.size) > maxWaitMs, shardId ?? null);
         if (dropped > 0) emit({ type: 'dropped', count: dropped, policy: 'dropOldest' });
       }
-      if (fits(size)) return true;
-      updatePressure(true);
-      return false;
+      const reason = room(record.size, shardId);
+      if (reason !== undefined) updatePressure(true);
+      return reason;
     },
     /** Takes a freshly encoded record from a pipeline. */
     accept(record: EncodedRecord<T>, sink: OutcomeSink<T>): void {
@@ -419,8 +488,8 @@ export function createEngine<T>(o: ResolvedOptions) {
       r.sink = sink;
       held.records++;
       held.bytes += r.size;
-      updatePressure();
       route(r);
+      updatePressure();
     },
     /** Stops lingering until `endDrain`: for a completed pipeline's records or a closing producer. */
     beginDrain(): void {

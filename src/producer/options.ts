@@ -95,6 +95,11 @@ export const DEFAULT_HIGH_WATERMARK = 0.8;
 export const DEFAULT_LOW_WATERMARK = 0.5;
 
 export const DEFAULT_RECORD_TTL_MS = 30_000;
+/**
+ * Share of `recordTtlMs` a value may expect to wait for its shard when it arrives. The other half
+ * absorbs what comes after: a rate cut by throttles or by another writer, retries and their backoff.
+ */
+export const MAX_WAIT_SHARE = 0.5;
 export const DEFAULT_MAX_IN_FLIGHT_PER_SHARD = 4;
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
 

@@ -44,7 +44,9 @@ e2e('20,000 values of 1 B to 100 KiB into 4 shards: each read back exactly once 
   // A synchronous source of ~180 MB: room for all of it, and no per-shard limiter (the front keeps no limits
   // here). kinesalite can take many seconds per 5 MiB request on a loaded machine: a generous request
   // timeout keeps a slow answer from being retried (which would store a duplicate, as the service can).
-  const producer = createProducer({ client, streamName: 'e2e', rateLimit: false, maxBufferedBytes: 1024 * MiB, requestTimeoutMs: 120_000, maxInFlightPerShard: 2 });
+  // With no limiter the producer assumes each shard takes the service's 1 MiB/s until it measures more: ~180 MB
+  // would then wait ~45 s, past the default TTL, so the TTL is made long enough to hold the whole source.
+  const producer = createProducer({ client, streamName: 'e2e', rateLimit: false, maxBufferedBytes: 1024 * MiB, recordTtlMs: 600_000, requestTimeoutMs: 120_000, maxInFlightPerShard: 2 });
   const outcomes: PutOutcome<Value>[] = [];
   await new Promise<void>((resolve, reject) =>
     from(values)

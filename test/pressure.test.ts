@@ -177,16 +177,16 @@ watermarks('pullFrom over a Node Readable: what it lets through minus what is de
 });
 watermarks.run();
 
-const time = suite('pressure from time: what a shard can send within half a TTL (virtual time)');
+const time = suite('pressure from time: what a shard can send within a third of a TTL (virtual time)');
 // The stalled producer measures no rate: each shard is assumed to take the service's 1000 records/s. A TTL of
-// 2 s lets a value wait 1 s: 1000 records of one shard, high at 800 (its watermark), ok again below 500.
-const ttl = { recordTtlMs: 2000, maxBufferedRecords: 100_000 };
+// 3 s lets a value wait 1 s: 1000 records of one shard, high at 800 (its watermark), ok again below 500.
+const ttl = { recordTtlMs: 3000, maxBufferedRecords: 100_000 };
 /** A first value makes the producer load its shard map, so the flood that follows is routed as it arrives. */
 async function prime(input: Subject<number>, clock: ReturnType<typeof createVirtualTime>) {
   input.next(-1);
   await clock.advance(1);
 }
-time('pressure$ turns high when a value arriving now would wait past the high share of half the TTL, with the wait it reports', async () => {
+time('pressure$ turns high when a value arriving now would wait past the high share of a third of the TTL, with the wait it reports', async () => {
   const { time: clock, producer, release } = stalled(ttl);
   const seen: Pressure[] = [];
   producer.pressure$.subscribe((p) => seen.push(p));
@@ -205,7 +205,7 @@ time('pressure$ turns high when a value arriving now would wait past the high sh
   assert.equal(seen.map((p) => p.level), ['ok', 'high', 'ok']);
   assert.is(outcomes.filter((o) => o.ok).length, 901);
 });
-time("'dropIncoming': a value that would wait past half its TTL is dropped when it arrives, and nothing expires", async () => {
+time("'dropIncoming': a value that would wait past a third of its TTL is dropped when it arrives, and nothing expires", async () => {
   const { time: clock, producer, release } = stalled({ ...ttl, overflow: 'dropIncoming' });
   const outcomes: { o: PutOutcome<number>; at: number }[] = [];
   const input = new Subject<number>();
@@ -259,7 +259,7 @@ time("'fail': the value that would wait too long fails with BufferOverflow when 
   assert.ok(!failed[0].ok && /would wait/.test(failed[0].error.message));
   assert.is(outcomes.filter((o) => o.ok).length, outcomes.length - 1);
 });
-time('pullFrom holds no more than the shards can send within the high share of half the TTL, and nothing expires', async () => {
+time('pullFrom holds no more than the shards can send within the high share of a third of the TTL, and nothing expires', async () => {
   const { time: clock, producer, release } = stalled(ttl);
   let pulled = 0;
   let decided = 0;

@@ -63,6 +63,13 @@ export interface ShardLimitersOptions {
  */
 export const TRANSIT_MARGIN = 0.02;
 
+/**
+ * How unevenly requests granted at an even pace may reach the service, in ms: event loops on both sides
+ * and the transfer of a large body. The service's one second of budget absorbs it for requests that
+ * leave that much room in it; a request that nearly fills it (a record near 1 MiB) is charged the rest.
+ */
+export const TRANSIT_JITTER_MS = 50;
+
 export const DEFAULT_SHARD_BUDGET: Required<ShardBudget> = {
   recordsPerSecond: SHARD_RECORDS_PER_SECOND,
   bytesPerSecond: SHARD_BYTES_PER_SECOND,
@@ -82,6 +89,8 @@ export const DEFAULT_SHARD_BUDGET: Required<ShardBudget> = {
  */
 export function createShardLimiters(o: ShardLimitersOptions) {
   const top = (o.budget.recordsPerSecond * o.rateLimit * (1 - TRANSIT_MARGIN)) / 100;
+  /** Extra weight of a request that leaves the service's bucket (one second of budget) too little room for transit jitter. */
+  const jitterCharge = (weight: number) => Math.max(0, Math.ceil((top * TRANSIT_JITTER_MS) / 1000 - (o.budget.recordsPerSecond - weight)));
   const gate =
     o.shared === undefined
       ? createLocalLimiters({ top, adaptive: o.adaptive, scheduler: o.scheduler })
@@ -95,8 +104,8 @@ export function createShardLimiters(o: ShardLimitersOptions) {
     maxWeight: (shardId: string) => gate.maxWeight(shardId),
     /** Whether a batch of this weight would wait for tokens now. */
     wouldWait: (shardId: string, weight: number) => gate.wouldWait(shardId, weight),
-    /** Resolves when the shard's bucket has granted `weight` tokens. Rejects only once disposed. */
-    acquire: (shardId: string, weight: number) => gate.acquire(shardId, weight),
+    /** Resolves when the shard's bucket has granted `weight` tokens (plus the jitter charge of a request near a second's budget). Rejects only once disposed. */
+    acquire: (shardId: string, weight: number) => gate.acquire(shardId, weight + jitterCharge(weight)),
     /** The service throttled entries of this shard: lower its rate and empty its bucket, as the service's is. */
     throttled: (shardId: string) => gate.throttled(shardId),
     succeeded: (shardId: string) => gate.succeeded(shardId),

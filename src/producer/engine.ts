@@ -450,10 +450,12 @@ export function createEngine<T>(o: ResolvedOptions) {
     if (!fits(size)) {
       return `the producer holds ${held.records} values, ${held.bytes} bytes (maxBufferedRecords ${o.maxBufferedRecords}, maxBufferedBytes ${o.maxBufferedBytes})`;
     }
+    // Before a shard map there is no shard to time a value against: the memory ceilings alone bound it
+    // (pressure$ still counts the values waiting for a map, so pulled sources pause).
+    if (shardId === undefined) return undefined;
     const waitMs = backlog.waitIfAdded(shardId, size);
     if (waitMs <= maxWaitMs) return undefined;
-    const where = shardId ?? 'the shard map';
-    return `it would wait ${Math.round(waitMs)} ms for ${where} at its current rate of ${Math.round(rateOf(shardId))} records/s, more than half its recordTtlMs (${maxWaitMs} ms)`;
+    return `it would wait ${Math.round(waitMs)} ms for ${shardId} at its current rate of ${Math.round(rateOf(shardId))} records/s, more than a third of its recordTtlMs (${Math.round(maxWaitMs)} ms)`;
   }
 
   return {
@@ -475,7 +477,7 @@ export function createEngine<T>(o: ResolvedOptions) {
       if (room(record.size, shardId) === undefined) return undefined;
       if (o.overflow === 'dropOldest') {
         let dropped = dropOldestWhile(() => !fits(record.size));
-        dropped += dropOldestWhile(() => backlog.waitIfAdded(shardId, record.size) > maxWaitMs, shardId ?? null);
+        if (shardId !== undefined) dropped += dropOldestWhile(() => backlog.waitIfAdded(shardId, record.size) > maxWaitMs, shardId);
         if (dropped > 0) emit({ type: 'dropped', count: dropped, policy: 'dropOldest' });
       }
       const reason = room(record.size, shardId);

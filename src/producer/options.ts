@@ -96,10 +96,11 @@ export const DEFAULT_LOW_WATERMARK = 0.5;
 
 export const DEFAULT_RECORD_TTL_MS = 30_000;
 /**
- * Share of `recordTtlMs` a value may expect to wait for its shard when it arrives. The other half
- * absorbs what comes after: a rate cut by throttles or by another writer, retries and their backoff.
+ * Share of `recordTtlMs` a value may expect to wait for its shard when it arrives. The other two thirds
+ * absorb what comes after: a shard's rate cut in half by another writer (the adaptive rate dips below
+ * the new budget before it settles), retries and their backoff.
  */
-export const MAX_WAIT_SHARE = 0.5;
+export const MAX_WAIT_SHARE = 1 / 3;
 export const DEFAULT_MAX_IN_FLIGHT_PER_SHARD = 4;
 export const DEFAULT_MAX_CONCURRENT_REQUESTS = 64;
 

@@ -109,9 +109,10 @@ export interface ErrorAnswer {
 }
 
 /**
- * How the endpoint is down during an outage: `'refuse'` closes the listening socket (connections are refused,
- * `ECONNREFUSED`); `'hang'` accepts connections and requests and answers none; `'reset'` destroys every
- * connection and request as it arrives.
+ * How the endpoint is down during an outage. `'refuse'`: open connections are destroyed and the listening socket
+ * closed, so connections are refused (`ECONNREFUSED`) until it listens again on the same port. `'hang'`:
+ * connections and requests are taken and none answered; those still open when it ends are reset. `'reset'`:
+ * every connection and request is destroyed as it arrives.
  *
  * @example
  * ```ts

@@ -54,15 +54,13 @@ export function createListener(handlers: ListenerHandlers): Listener {
     sniff(socket, (isH2) => (isH2 ? h2 : h1).emit('connection', socket));
   });
   let port = 0;
+  let closed = false;
 
-  const destroyAll = () => {
-    for (const socket of sockets) socket.destroy();
-  };
   const stopListening = () =>
     new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
       if (!server.listening) return resolve();
       server.close(() => resolve());
-      destroyAll();
     });
 
   return {
@@ -72,9 +70,15 @@ export function createListener(handlers: ListenerHandlers): Listener {
     },
     pause: stopListening,
     async resume() {
-      if (!server.listening) await listenOn(server, port);
+      if (closed || server.listening) return;
+      await listenOn(server, port);
+      // Closed while it was binding: it must not stay open.
+      if (closed) await stopListening();
     },
-    close: stopListening,
+    close() {
+      closed = true;
+      return stopListening();
+    },
   };
 }
 

@@ -136,11 +136,8 @@ export interface LocalKinesis {
    */
   failNext(operation: string, error: ErrorAnswer, times?: number): void;
   /**
-   * Takes the whole endpoint down for `ms` milliseconds, then brings it back by itself. `'refuse'` destroys
-   * every open connection and closes the listening socket (`ECONNREFUSED`), then listens again on the same
-   * port; `'hang'` takes connections and requests and answers none, then destroys the ones still open when it
-   * ends; `'reset'` destroys every connection and request as it arrives. Resolves when the outage has ended;
-   * rejects at once if one is already under way.
+   * Takes the whole endpoint down, every operation, for `ms` milliseconds, as {@link OutageMode} says; then it
+   * answers again by itself, on the same port. Resolves once it does; rejects if an outage is under way.
    *
    * @example
    * ```ts

@@ -114,18 +114,21 @@ test(
   }),
 );
 
-test(
-  'stop() during an outage ends it without listening again',
-  withTimeout(10_000, async () => {
-    const local = await startLocalKinesis();
-    const port = Number(new URL(local.endpoint).port);
-    const down = local.outage({ mode: 'refuse', ms: LONG_MS });
-    await local.stop();
-    await down;
-    const socket = net.connect(port, '127.0.0.1');
-    const [error] = await once(socket, 'error');
-    assert.is(error.code, 'ECONNREFUSED');
-  }),
-);
+for (const endFirst of [false, true]) {
+  test(
+    `stop() ${endFirst ? 'right after endOutage()' : 'during an outage'} ends it without listening again`,
+    withTimeout(10_000, async () => {
+      const local = await startLocalKinesis();
+      const port = Number(new URL(local.endpoint).port);
+      const down = local.outage({ mode: 'refuse', ms: LONG_MS });
+      if (endFirst) local.endOutage();
+      await local.stop();
+      await down;
+      const socket = net.connect(port, '127.0.0.1');
+      const [error] = await once(socket, 'error');
+      assert.is(error.code, 'ECONNREFUSED');
+    }),
+  );
+}
 
 test.run();

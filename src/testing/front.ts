@@ -1,28 +1,26 @@
-import http from 'node:http';
-import type { Socket } from 'node:net';
-import { addCorsHeaders, answerPreflight, sendError, sendJson } from './answer.js';
+import { sendError, sendJson } from './answer.js';
 import { AMZ_JSON, MiB, TARGET_PREFIX } from './constants.js';
+import { answerPreflight, applyCors, type CorsPolicy } from './cors.js';
+import type { Exchange } from './exchange.js';
+import type { ScriptedErrors } from './fail-next.js';
+import { isLoopbackHost, notLoopbackMessage } from './loopback.js';
+import type { Outages } from './outage.js';
+import type { PutHandler } from './putRecords.js';
+import { applyRequestFaults, type RequestFaultDeps } from './request-faults.js';
+import { parseObject, readBody, streamNameOf } from './request-body.js';
 import type { ShardMaps } from './shardMap.js';
-import type { StatsRecorder } from './stats.js';
 import { waitActive } from './streams.js';
 import { updateShardCount } from './updateShardCount.js';
 import type { Upstream } from './upstream.js';
-import { streamNameOfArn } from './validate.js';
 
-type PutHandler = (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, batch: boolean) => Promise<void>;
-
-export interface FrontDeps {
+export interface FrontDeps extends RequestFaultDeps {
   upstream: Upstream;
   maps: ShardMaps;
-  stats: StatsRecorder;
   handlePut: PutHandler;
   maxRequestBytes: number;
-}
-
-export interface Front {
-  server: http.Server;
-  /** Stops accepting and destroys every connection, hung requests included. */
-  close(): Promise<void>;
+  cors: CorsPolicy;
+  scripted: ScriptedErrors;
+  outages: Outages;
 }
 
 /** Operations after which a stream's shard map changes (kinesalite finishes them on a timer). */
@@ -31,43 +29,44 @@ const RESHARDING = new Set(['SplitShard', 'MergeShards', 'CreateStream', 'Delete
 /** Largest body read at all: base64 grows data by 4/3, plus room for 500 keys and JSON; kinesalite's limit is 7 MiB. */
 const bodyLimit = (maxRequestBytes: number) => Math.ceil((maxRequestBytes * 4) / 3) + 2 * MiB;
 
-/** The HTTP front: our own PutRecords, PutRecord and UpdateShardCount; everything else proxied to kinesalite. */
-export function createFront(deps: FrontDeps): Front {
-  const { upstream, maps, stats, handlePut } = deps;
-  const sockets = new Set<Socket>();
+/**
+ * The front, for requests on either protocol: our own PutRecords, PutRecord and UpdateShardCount; everything
+ * else passed on to kinesalite. Outages, the loopback and CORS checks, `failNext` errors and request faults
+ * come first, in that order.
+ */
+export function createFront(deps: FrontDeps): (exchange: Exchange) => void {
+  const { upstream, maps, stats, handlePut, cors, scripted, outages } = deps;
   const limit = bodyLimit(deps.maxRequestBytes);
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (res.headersSent) return void res.destroy();
-      sendError(res, { status: 500, type: 'InternalFailure', message: String((error as Error)?.message ?? error) });
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    addCorsHeaders(req, res);
+  async function handle(exchange: Exchange): Promise<void> {
+    if (outages.meet(exchange)) return;
+    if (!isLoopbackHost(exchange.authority)) return sendError(exchange, { status: 403, type: 'AccessDeniedException', message: notLoopbackMessage(exchange.authority) });
+    if (!applyCors(exchange, cors)) return;
+    const { req, res } = exchange;
     if (req.method === 'OPTIONS') {
       stats.request('OPTIONS', 0);
-      return answerPreflight(req, res);
+      return answerPreflight(exchange);
     }
     const { body, size } = await readBody(req, limit);
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target || 'unknown';
     stats.request(operation, size);
     if (!body) {
-      res.writeHead(413, { connection: 'close' });
+      res.writeHead(413, exchange.protocol === 'http/1.1' ? { connection: 'close' } : {});
       return void res.end();
     }
+    const scriptedError = scripted.take(operation);
+    if (scriptedError) {
+      stats.fault('failNext');
+      return sendError(exchange, scriptedError);
+    }
     const json = String(req.headers['content-type'] ?? '').startsWith(AMZ_JSON);
-    // Other encodings (CBOR from some SDKs) go to kinesalite untouched, without limits or faults.
-    if (json && (operation === 'PutRecords' || operation === 'PutRecord')) return handlePut(req, res, body, operation === 'PutRecords');
+    // Other encodings (CBOR from some SDKs) go to kinesalite untouched, without limits.
+    if (json && (operation === 'PutRecords' || operation === 'PutRecord')) return handlePut(exchange, body, operation === 'PutRecords');
     const input = json ? parseObject(body) : undefined;
-    if (operation === 'UpdateShardCount' && input) return answerUpdateShardCount(res, input);
     const streamName = streamNameOf(input);
+    if (await applyRequestFaults(deps, exchange, operation, streamName)) return;
+    if (operation === 'UpdateShardCount' && input) return answerUpdateShardCount(exchange, input);
     // kinesalite knows streams by name only; fill the name in for callers that send an ARN.
     const forwarded = input && streamName && input.StreamName === undefined ? Buffer.from(JSON.stringify({ ...input, StreamName: streamName })) : body;
     if (streamName && RESHARDING.has(operation)) {
@@ -76,10 +75,10 @@ export function createFront(deps: FrontDeps): Front {
         if (res.statusCode === 200) waitActive(upstream, streamName).then(() => maps.invalidate(streamName), () => maps.invalidate(streamName));
       });
     }
-    upstream.proxy(req, forwarded, res);
+    upstream.proxy(exchange, forwarded);
   }
 
-  async function answerUpdateShardCount(res: http.ServerResponse, input: Record<string, unknown>): Promise<void> {
+  async function answerUpdateShardCount(exchange: Exchange, input: Record<string, unknown>): Promise<void> {
     const streamName = streamNameOf(input);
     const fresh = (name: string) => {
       maps.invalidate(name);
@@ -87,49 +86,22 @@ export function createFront(deps: FrontDeps): Front {
     };
     try {
       const result = await updateShardCount(upstream, fresh, input);
-      if ('status' in result) sendError(res, result);
-      else sendJson(res, 200, result);
+      if ('status' in result) sendError(exchange, result);
+      else sendJson(exchange, 200, result);
     } finally {
       if (streamName) maps.invalidate(streamName);
     }
   }
 
-  return {
-    server,
-    close() {
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
-    },
-  };
-}
-
-/** Buffers the body; `body` is undefined when it exceeds `limit` bytes (the rest is drained and counted). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<{ body?: Buffer; size: number }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
+  return (exchange) => {
+    handle(exchange).catch((error: unknown) => {
+      if (exchange.res.headersSent) return exchange.reset();
+      try {
+        sendError(exchange, { status: 500, type: 'InternalFailure', message: String((error as Error)?.message ?? error) });
+      } catch {
+        // The client went away (an aborted body, a reset stream): nobody is left to answer.
+        exchange.reset();
+      }
     });
-    req.on('end', () => resolve({ body: size <= limit ? Buffer.concat(chunks, size) : undefined, size }));
-    req.on('error', reject);
-    req.on('close', () => req.complete || reject(new Error('request aborted by the client')));
-  });
-}
-
-function parseObject(body: Buffer): Record<string, unknown> | undefined {
-  try {
-    const value = JSON.parse(body.toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function streamNameOf(input: Record<string, unknown> | undefined): string | undefined {
-  if (!input) return undefined;
-  return typeof input.StreamName === 'string' ? input.StreamName : streamNameOfArn(input.StreamARN);
+  };
 }

@@ -1,5 +1,5 @@
 export { startLocalKinesis } from './localKinesis.js';
-export type { Faults, FaultStats, LocalKinesis, LocalKinesisOptions, LocalKinesisStats, ShardStats } from './types.js';
+export type { ErrorAnswer, Faults, FaultStats, LocalKinesis, LocalKinesisOptions, LocalKinesisStats, OutageMode, OutageOptions, ShardStats } from './types.js';
 export {
   DEFAULT_MAX_RECORD_BYTES,
   DEFAULT_MAX_REQUEST_BYTES,

@@ -1,12 +1,13 @@
-import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import kinesalite from 'kinesalite';
+import { closeBackend, createBackend } from './backend.js';
 import { createBudgets } from './budget.js';
-import { ACCOUNT_ID, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_REGION, DEFAULT_SEED, LOOPBACK, MAX_RECORD_BYTES_CEILING, MAX_REQUEST_BYTES_CEILING } from './constants.js';
+import { createClientFactory } from './clients.js';
+import { DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_REGION, DEFAULT_SEED, LOOPBACK, MAX_RECORD_BYTES_CEILING, MAX_REQUEST_BYTES_CEILING } from './constants.js';
+import { createCorsPolicy } from './cors.js';
+import { createScriptedErrors } from './fail-next.js';
 import { createFaults } from './faults.js';
 import { createFront } from './front.js';
+import { createListener, listenOn } from './listener.js';
+import { createOutages } from './outage.js';
 import { createPutHandler } from './putRecords.js';
 import { createShardMaps } from './shardMap.js';
 import { createStats } from './stats.js';
@@ -15,19 +16,19 @@ import { createStream } from './streams.js';
 import type { LocalKinesis, LocalKinesisOptions } from './types.js';
 import { createUpstream } from './upstream.js';
 
-/** kinesalite's own timers (ms) and its account-wide shard limit; zero delays keep tests fast. */
-const KINESALITE_OPTIONS = { createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 };
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * Starts kinesalite and, in front of it, a Kinesis endpoint that keeps the service's per-shard write budget
- * and size limits and injects faults; both on 127.0.0.1.
+ * and size limits and injects faults; both on 127.0.0.1. The front speaks HTTP/2 (cleartext, as the SDK's
+ * default client does) and HTTP/1.1 on one port, and answers only requests addressed to a loopback name and
+ * pages on loopback origins (plus `corsOrigins`).
  *
  * PutRecords, PutRecord (JSON 1.1, as the JavaScript SDK sends them) and UpdateShardCount are the front's own;
- * every other operation, and CBOR-encoded bodies, go to kinesalite as they are, without limits or faults.
+ * every other operation, and CBOR-encoded bodies, go to kinesalite as they are, without limits.
  * Accepted entries are stored in kinesalite in request order, so read-back shows exactly what was accepted
  * (in `fast` mode nothing is stored). kinesalite stores data blobs up to 1 MiB only, so a `maxRecordBytes`
- * above that is useful in `fast` mode alone.
+ * above that is useful in `fast` mode alone. kinesalite is an optional peer dependency, loaded here.
  *
  * @example
  * ```ts
@@ -48,18 +49,23 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     maxRecordBytes: bounded('maxRecordBytes', options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES, MAX_RECORD_BYTES_CEILING),
   };
   const faults = createFaults(options.faults, options.seed ?? DEFAULT_SEED);
+  const cors = createCorsPolicy(options.corsOrigins);
 
-  const backend = startBackend(region);
-  const upstream = createUpstream(await listen(backend, 0));
+  const backend = await createBackend(region);
+  const upstream = createUpstream(await listenOn(backend, 0));
   const maps = createShardMaps(upstream);
   const stats = createStats();
   const budgets = createBudgets(options.limits ?? true);
   const store = options.fast ? fastStore() : kinesaliteStore(upstream);
+  const scripted = createScriptedErrors();
   const handlePut = createPutHandler({ upstream, maps, store, limits, faults, stats, budgets });
-  const front = createFront({ upstream, maps, stats, handlePut, maxRequestBytes: limits.maxRequestBytes });
+  // The front and the outages need each other: the listener asks the outages about each connection.
+  const listener = createListener({ exchange: (exchange) => handle(exchange), refuseConnection: () => outages.refuseConnection() });
+  const outages = createOutages(listener, stats);
+  const handle = createFront({ upstream, maps, stats, faults, handlePut, maxRequestBytes: limits.maxRequestBytes, cors, scripted, outages });
   let port: number;
   try {
-    port = await listen(front.server, options.port ?? 0);
+    port = await listener.listen(options.port ?? 0);
   } catch (error) {
     upstream.close();
     await closeBackend(backend);
@@ -67,19 +73,14 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
   }
 
   const endpoint = `http://${LOOPBACK}:${port}`;
-  const clients = new Set<KinesisClient>();
+  const clients = await createClientFactory({ endpoint, region, credentials: CREDENTIALS });
   let stopping: Promise<void> | undefined;
 
   return {
     endpoint,
     region,
     credentials: { ...CREDENTIALS },
-    client(overrides = {}) {
-      const config: KinesisClientConfig = { endpoint, region, credentials: CREDENTIALS, requestHandler: new NodeHttpHandler(), ...overrides };
-      const client = new KinesisClient(config);
-      clients.add(client);
-      return client;
-    },
+    client: (overrides) => clients.client(overrides),
     createStream: (name, shardCount) => createStream(upstream, name, shardCount),
     stats({ reset = false } = {}) {
       const snapshot = stats.snapshot();
@@ -89,10 +90,14 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     resetStats: () => stats.reset(),
     setFaults: (partial) => faults.set(partial),
     setShardCapacity: (shardId, fraction, streamName) => budgets.setCapacity(shardId, fraction, streamName),
+    failNext: (operation, error, times = 1) => scripted.add(operation, error, times),
+    outage: (outage) => outages.start(outage),
+    endOutage: () => outages.end(),
     stop() {
       stopping ??= (async () => {
-        for (const client of clients) client.destroy();
-        await front.close();
+        clients.destroyAll();
+        outages.dispose();
+        await listener.close();
         upstream.close();
         await closeBackend(backend);
       })();
@@ -101,43 +106,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
   };
 }
 
-/**
- * kinesalite reads the account and region it names in ARNs and messages from the environment once, when created;
- * set them for that moment so its answers agree with ours.
- */
-function startBackend(region: string): http.Server {
-  const saved = { AWS_ACCOUNT_ID: process.env.AWS_ACCOUNT_ID, AWS_REGION: process.env.AWS_REGION };
-  process.env.AWS_ACCOUNT_ID = ACCOUNT_ID;
-  process.env.AWS_REGION = region;
-  try {
-    return kinesalite(KINESALITE_OPTIONS);
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
-}
-
 function bounded(name: string, value: number, ceiling: number): number {
   if (!(Number.isInteger(value) && value > 0 && value <= ceiling)) throw new RangeError(`${name} must be an integer in [1, ${ceiling}], got ${value}`);
   return value;
-}
-
-function listen(server: http.Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, LOOPBACK, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-/** kinesalite's close() shuts its store first, then waits for idle connections, which we end ourselves. */
-function closeBackend(backend: http.Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    backend.close((error?: Error) => (error ? reject(error) : resolve()));
-    backend.closeAllConnections();
-  });
 }

@@ -1,6 +1,7 @@
 import { STATS_WINDOW_MS } from './constants.js';
 import { createSlidingWindowMax, type SlidingWindowMax } from './slidingWindow.js';
-import type { FaultStats, LocalKinesisStats, ShardStats } from './types.js';
+import type { FaultStats } from './fault-types.js';
+import type { LocalKinesisStats, ShardStats } from './types.js';
 
 interface ShardCounters extends Omit<ShardStats, 'maxWindowRecords' | 'maxWindowBytes'> {
   window: SlidingWindowMax;
@@ -17,7 +18,20 @@ export interface StatsRecorder {
   reset(): void;
 }
 
-const noFaults = (): FaultStats => ({ internalFailures: 0, throttledRequests: 0, http500: 0, http503: 0, resets: 0, hangs: 0 });
+const noFaults = (): FaultStats => ({
+  internalFailures: 0,
+  throttledRequests: 0,
+  http500: 0,
+  http503: 0,
+  resets: 0,
+  goaways: 0,
+  hangs: 0,
+  truncated: 0,
+  failNext: 0,
+  outages: 0,
+  outageRequests: 0,
+  refusedConnections: 0,
+});
 
 export function createStats(): StatsRecorder {
   let shards = new Map<string, ShardCounters>();

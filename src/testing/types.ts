@@ -1,33 +1,7 @@
 import type { KinesisClient, KinesisClientConfig } from '@aws-sdk/client-kinesis';
+import type { ErrorAnswer, Faults, FaultStats, OutageOptions } from './fault-types.js';
 
-/**
- * Faults injected into PutRecords and PutRecord; rates are probabilities in [0, 1].
- *
- * @example
- * ```ts
- * import { startLocalKinesis, type Faults } from 'rxjs-kinesis/testing';
- * const flaky: Partial<Faults> = { throttleRequestRate: 0.1, latencyMs: 20, latencyJitterMs: 30 };
- * const kinesis = await startLocalKinesis({ faults: flaky });
- * ```
- */
-export interface Faults {
-  /** Per entry: fail with `InternalFailure` instead of storing it. Default: 0. */
-  internalFailureRate: number;
-  /** Per request: answer 400 `ProvisionedThroughputExceededException` for the whole request. Default: 0. */
-  throttleRequestRate: number;
-  /** Per request: answer 500 `InternalFailure`. Default: 0. */
-  http500Rate: number;
-  /** Per request: answer 503 `ServiceUnavailable`. Default: 0. */
-  http503Rate: number;
-  /** Per request: destroy the connection without an answer. Default: 0. */
-  resetRate: number;
-  /** Per request: never answer; the request stays open until the client gives up. Default: 0. */
-  hangRate: number;
-  /** Added to every answer, in milliseconds. Default: 0. */
-  latencyMs: number;
-  /** Uniform random extra latency in [0, latencyJitterMs), in milliseconds. Default: 0. */
-  latencyJitterMs: number;
-}
+export type { ErrorAnswer, Faults, FaultStats, OutageMode, OutageOptions } from './fault-types.js';
 
 /**
  * Options of {@link startLocalKinesis}: which of the service's limits to keep, and which faults to inject
@@ -57,6 +31,12 @@ export interface LocalKinesisOptions {
   seed?: number;
   /** Answer accepted PutRecords entries in the front instead of storing them in kinesalite. Default: false. */
   fast?: boolean;
+  /**
+   * Origins of web pages allowed besides loopback ones (`http://localhost:<port>`, `http://127.0.0.1:<port>`,
+   * `http://[::1]:<port>`, and https), exact as a browser sends them (`'https://app.test:8443'`), or `'*'` for
+   * any. Pages on other origins are answered 403. Default: none.
+   */
+  corsOrigins?: string[];
 }
 
 /**
@@ -85,32 +65,6 @@ export interface ShardStats {
   maxWindowRecords: number;
   /** Most bytes accepted within any 1-second window. */
   maxWindowBytes: number;
-}
-
-/**
- * Faults injected since the start or the last reset, by kind: to check that a test met the failures it
- * meant to.
- *
- * @example
- * ```ts
- * import type { FaultStats } from 'rxjs-kinesis/testing';
- * const failedRequests = (f: FaultStats) => f.throttledRequests + f.http500 + f.http503 + f.resets + f.hangs;
- * assert.ok(failedRequests(kinesis.stats().faults) > 0, 'the run met at least one injected fault');
- * ```
- */
-export interface FaultStats {
-  /** Entries failed with `InternalFailure` (the other counts are of whole requests). */
-  internalFailures: number;
-  /** Requests answered 400 `ProvisionedThroughputExceededException`. */
-  throttledRequests: number;
-  /** Requests answered 500 `InternalFailure`. */
-  http500: number;
-  /** Requests answered 503 `ServiceUnavailable`. */
-  http503: number;
-  /** Connections destroyed without an answer. */
-  resets: number;
-  /** Requests left without an answer. */
-  hangs: number;
 }
 
 /**
@@ -150,12 +104,17 @@ export interface LocalKinesisStats {
  * ```
  */
 export interface LocalKinesis {
-  /** `http://127.0.0.1:<port>` of the front. */
+  /** `http://127.0.0.1:<port>` of the front, for HTTP/2 (cleartext) and HTTP/1.1 clients alike. */
   endpoint: string;
   region: string;
   /** Dummy credentials; the SDK insists on signing. */
   credentials: { accessKeyId: string; secretAccessKey: string };
-  /** A `KinesisClient` for the front; `overrides` are merged over the defaults (e.g. `{ maxAttempts: 1 }`). */
+  /**
+   * A `KinesisClient` for the front on HTTP/1.1 keep-alive (`NodeHttpHandler`, the cheaper transport for load
+   * tests); `overrides` are merged over it (e.g. `{ maxAttempts: 1 }`). For the SDK's default HTTP/2 handler,
+   * as in production, build one: `new KinesisClient({ endpoint, region, credentials })`. `stop()` destroys the
+   * clients handed out here.
+   */
   client(overrides?: Partial<KinesisClientConfig>): KinesisClient;
   /** Creates a stream and resolves once it is ACTIVE. */
   createStream(name: string, shardCount: number): Promise<void>;
@@ -164,6 +123,32 @@ export interface LocalKinesis {
   setFaults(faults: Partial<Faults>): void;
   /** Gives a shard `fraction` (0..1) of its budget, as if another writer shared it; all streams unless named. */
   setShardCapacity(shardId: string, fraction: number, streamName?: string): void;
-  /** Closes both servers and every open connection; safe to call twice. */
+  /**
+   * Answers the next `times` requests of `operation` (`'PutRecords'`, `'ListShards'`, ...) with `error`
+   * instead of serving them, on either protocol. Calls add up: errors queued for one operation are used in
+   * the order they were given. Counted in `stats().faults.failNext`.
+   *
+   * @example
+   * ```ts
+   * kinesis.failNext('PutRecords', { status: 400, type: 'ExpiredTokenException', message: 'The security token included in the request is expired' }, 2);
+   * kinesis.failNext('ListShards', { status: 400, type: 'ResourceInUseException' });
+   * ```
+   */
+  failNext(operation: string, error: ErrorAnswer, times?: number): void;
+  /**
+   * Takes the whole endpoint down, every operation, for `ms` milliseconds, as {@link OutageMode} says; then it
+   * answers again by itself, on the same port. Resolves once it does; rejects if an outage is under way.
+   *
+   * @example
+   * ```ts
+   * const down = kinesis.outage({ mode: 'refuse', ms: 1_000 });
+   * // ... the producer meets ECONNREFUSED and retries ...
+   * await down; // the endpoint answers again
+   * ```
+   */
+  outage(options: OutageOptions): Promise<void>;
+  /** Ends the outage under way now, if any; its promise resolves once the endpoint answers again. */
+  endOutage(): void;
+  /** Ends any outage, closes both servers and every open connection; safe to call twice. */
   stop(): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import http from 'node:http';
+import { send as answer } from './answer.js';
 import { AMZ_JSON, LOOPBACK, TARGET_PREFIX } from './constants.js';
+import type { Exchange } from './exchange.js';
 
 export interface UpstreamResponse {
   status: number;
@@ -20,8 +22,8 @@ export interface Upstream {
   send(headers: http.IncomingHttpHeaders, body: Buffer): Promise<UpstreamResponse>;
   /** Calls an operation with the front's own dummy signature; rejects with UpstreamError unless 200. */
   call<T>(operation: string, input: object): Promise<T>;
-  /** Sends a request on and streams the answer back untouched (status, headers, body). */
-  proxy(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void;
+  /** Sends a request on and streams the answer back untouched (status, headers, body), or cut if the exchange says so. */
+  proxy(exchange: Exchange, body: Buffer): void;
   close(): void;
 }
 
@@ -32,8 +34,13 @@ const OWN_HEADERS = {
   'x-amz-date': '20131202T000000Z',
 };
 
-/** Hop-by-hop headers that must not be copied from the caller's connection to ours. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'expect', 'upgrade']);
+/**
+ * Headers that must not be copied from the caller's connection to ours: hop-by-hop ones, and `origin`, as the
+ * front alone answers CORS (kinesalite would allow any origin).
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'expect', 'upgrade', 'te', 'http2-settings', 'origin']);
+/** Headers of kinesalite's answer that describe its HTTP/1.1 connection; HTTP/2 forbids them. */
+const ANSWER_HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
 
 export function createUpstream(port: number): Upstream {
   const agent = new http.Agent({ keepAlive: true });
@@ -63,14 +70,19 @@ export function createUpstream(port: number): Upstream {
       // Some operations (CreateStream, SplitShard, ...) answer 200 with an empty body.
       return (response.body.length > 0 ? JSON.parse(response.body.toString('utf8')) : {}) as T;
     },
-    proxy(req, body, res) {
+    proxy(exchange, body) {
+      const { req, res } = exchange;
+      if (exchange.cut) {
+        send(req.headers, body).then(
+          (upstream) => answer(exchange, upstream.status, upstreamHeaders(upstream.headers), upstream.body),
+          () => badGateway(exchange),
+        );
+        return;
+      }
       open(forwardable(req.headers), body, (upstream) => {
         res.writeHead(upstream.statusCode ?? 500, upstreamHeaders(upstream.headers));
         upstream.pipe(res);
-      }, () => {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
+      }, () => badGateway(exchange));
     },
     close() {
       agent.destroy();
@@ -78,15 +90,21 @@ export function createUpstream(port: number): Upstream {
   };
 }
 
+function badGateway({ res }: Exchange): void {
+  if (!res.headersSent) res.writeHead(502);
+  res.end();
+}
+
+/** The caller's headers minus hop-by-hop ones and HTTP/2's pseudo-headers (`:path`, `:authority`, ...). */
 function forwardable(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name) && !name.startsWith(':')) out[name] = value;
   return out;
 }
 
 /** The answer's headers minus the ones that describe kinesalite's connection rather than the message. */
 export function upstreamHeaders(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && name !== 'connection' && name !== 'keep-alive') out[name] = value;
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !ANSWER_HOP_BY_HOP.has(name)) out[name] = value;
   return out;
 }

@@ -1,4 +1,5 @@
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, type KinesisClientConfig, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
+import type { LocalKinesis } from '../../src/testing/index.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -54,3 +55,31 @@ export function binomialBounds(n: number, p: number, sigmas = 4): [number, numbe
   const sd = Math.sqrt(n * p * (1 - p));
   return [n * p - sigmas * sd, n * p + sigmas * sd];
 }
+
+/** The two protocols the front speaks on one port. */
+export type Protocol = 'http/1.1' | 'h2';
+export const PROTOCOLS: Protocol[] = ['http/1.1', 'h2'];
+
+/**
+ * A client on `protocol`: `kinesis.client()` (HTTP/1.1 keep-alive), or the SDK's default client with no request
+ * handler given (HTTP/2 cleartext), as `new KinesisClient({ endpoint, region, credentials })` is in an app.
+ * The caller destroys an HTTP/2 one; `stop()` destroys the others.
+ */
+export function clientOn(kinesis: LocalKinesis, protocol: Protocol, overrides: Partial<KinesisClientConfig> = {}): KinesisClient {
+  if (protocol === 'http/1.1') return kinesis.client(overrides);
+  return new KinesisClient({ endpoint: kinesis.endpoint, region: kinesis.region, credentials: kinesis.credentials, ...overrides });
+}
+
+/** The error `work` fails with; fails the test when it succeeds. */
+export async function errorOf(work: Promise<unknown>): Promise<any> {
+  try {
+    await work;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail, it succeeded');
+}
+
+/** An SDK error in one line, for assertion messages. */
+export const describeError = (error: any) =>
+  `${error?.name} code=${error?.code} cause=${error?.cause?.code} status=${error?.$metadata?.httpStatusCode}: ${String(error?.message).split('\n')[0]}`;

@@ -1,4 +1,5 @@
-import { from, take, timer } from 'rxjs';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { firstValueFrom, from, take, timer } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createProducer } from '../../src/producer/create-producer.js';
@@ -161,3 +162,108 @@ for (const size of [256 * KiB, MiB]) {
   );
 }
 big.run();
+
+const service = suite('transient faults of the service and the network: every value ends ok, duplicates marked (real SDK, local Kinesis)');
+let front: LocalKinesis;
+service.before(async () => {
+  front = await startLocalKinesis();
+});
+service.after(async () => {
+  await front?.stop();
+});
+
+/** The SDK's default client: HTTP/2, as users make it. */
+const defaultClient = (local: LocalKinesis) => new KinesisClient({ endpoint: local.endpoint, region: local.region, credentials: local.credentials });
+
+service(
+  'the default KinesisClient (HTTP/2) with stream resets and GOAWAYs on 10% of requests each, ListShards included',
+  withTimeout(120_000, async () => {
+    await front.createStream('h2', 2);
+    front.setFaults({ resetRate: 0.1, goawayRate: 0.1, operations: ['ListShards', 'PutRecords'] });
+    const client = defaultClient(front);
+    try {
+      const outcomes = await runThrough(createProducer({ client, streamName: 'h2', maxBatchCount: 50 }), paced(4_000, 1));
+      front.setFaults({ resetRate: 0, goawayRate: 0 });
+      const figures = await assertAllSent(front, 'h2', 4_000, outcomes);
+      const { resets, goaways } = front.stats().faults;
+      assert.ok(resets > 0 && goaways > 0, `faults met: ${resets} resets, ${goaways} GOAWAYs`);
+      console.log(`  HTTP/2 resets and GOAWAYs: ${JSON.stringify({ ...figures, resets, goaways })}`);
+    } finally {
+      front.setFaults({ resetRate: 0, goawayRate: 0, operations: ['PutRecords', 'PutRecord'] });
+      client.destroy();
+    }
+  }),
+);
+
+service(
+  'answers cut short after the records were stored: retried, and every value stored twice says so',
+  withTimeout(60_000, async () => {
+    await front.createStream('cut-answers', 2);
+    front.setFaults({ truncateRate: 0.2 });
+    try {
+      const outcomes = await runThrough(createProducer({ client: front.client(), streamName: 'cut-answers', maxBatchCount: 25 }), paced(1_000, 1));
+      front.setFaults({ truncateRate: 0 });
+      const figures = await assertAllSent(front, 'cut-answers', 1_000, outcomes);
+      assert.ok(figures.storedTwice > 0, 'some answers were cut after storing');
+      assert.ok(outcomes.every((o) => o.ok || !/SyntaxError/.test(o.error.code)));
+      console.log(`  answers cut short: ${JSON.stringify({ ...figures, truncated: front.stats().faults.truncated })}`);
+    } finally {
+      front.setFaults({ truncateRate: 0 });
+    }
+  }),
+);
+
+service(
+  'credentials rotating: ExpiredTokenException on two requests, then the stream being updated (ResourceInUseException) on ListShards',
+  withTimeout(60_000, async () => {
+    await front.createStream('rotating', 2);
+    front.failNext('ListShards', { status: 400, type: 'ResourceInUseException', message: 'Stream rotating under account 000000000000 is being updated.' }, 2);
+    front.failNext('PutRecords', { status: 400, type: 'ExpiredTokenException', message: 'The security token included in the request is expired' }, 2);
+    const outcomes = await runThrough(createProducer({ client: front.client({ maxAttempts: 1 }), streamName: 'rotating' }), paced(120, 5));
+    const figures = await assertAllSent(front, 'rotating', 120, outcomes);
+    assert.is(front.stats().faults.failNext, 4);
+    console.log(`  expired tokens and a stream being updated: ${JSON.stringify(figures)}`);
+  }),
+);
+
+for (const mode of ['refuse', 'hang'] as const) {
+  for (const when of ['mid-run', 'at the first ListShards'] as const) {
+    service(
+      `an outage (${mode === 'refuse' ? 'connections refused' : 'everything hangs'}) of 3 s ${when}: every value ends ok`,
+      withTimeout(90_000, async () => {
+        const stream = `outage-${mode}-${when === 'mid-run' ? 'mid' : 'start'}`;
+        await front.createStream(stream, 2);
+        const producer = createProducer({ client: front.client(), streamName: stream, requestTimeoutMs: 2_000 });
+        const started = when === 'mid-run' ? firstValueFrom(timer(1_000)).then(() => front.outage({ mode, ms: OUTAGE_MS })) : front.outage({ mode, ms: OUTAGE_MS });
+        const outcomes = await runThrough(producer, paced(2_000, 2));
+        await started;
+        const figures = await assertAllSent(front, stream, 2_000, outcomes);
+        console.log(`  outage ${mode} ${when}: ${JSON.stringify(figures)}`);
+      }),
+    );
+  }
+}
+
+service(
+  'a request the service refuses as invalid because of one entry: split until only that entry fails, the others are sent',
+  withTimeout(60_000, async () => {
+    await front.createStream('split', 1);
+    front.resetStats();
+    // The producer allows 2 MiB records, the stream 1 MiB: only the service sees that the big ones break its rule.
+    const producer = createProducer({ client: front.client(), streamName: 'split', maxRecordBytes: 2 * MiB, lingerMs: 1_000 });
+    const big = new Uint8Array(MiB + 10);
+    const outcomes: PutOutcome<number>[] = [];
+    await new Promise<void>((resolve, reject) =>
+      from(Array.from({ length: 48 }, (_, i) => i))
+        .pipe(producer.put((i) => ({ partitionKey: `k${i}`, data: i === 7 || i === 31 ? big : `value ${i}` })))
+        .subscribe({ next: (o) => outcomes.push(o), error: reject, complete: resolve }),
+    );
+    await producer.close();
+    const failed = outcomes.filter((o) => !o.ok);
+    assert.equal(failed.map((o) => o.value).sort((a, b) => a - b), [7, 31]);
+    assert.ok(failed.every((o) => !o.ok && o.error.code === 'ValidationException' && !o.error.retryable), JSON.stringify(failed[0]));
+    assert.is(outcomes.filter((o) => o.ok).length, 46);
+    console.log(`  split: 46 of 48 sent, 2 failed with ValidationException in ${front.stats().operations.PutRecords} requests`);
+  }),
+);
+service.run();

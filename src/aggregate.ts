@@ -76,6 +76,41 @@ export interface AggregationOptions extends Partial<AggregationLimits> {
 const MAX_PARTITION_KEY_BYTES = PARTITION_KEY_MAX_CHARS * 4;
 
 /**
+ * Packs a shard's records into one KPL aggregate at a time, from the head of a list: what the
+ * aggregate stage does for the producer's shard queues and for {@link aggregateRecords}. A record
+ * that would travel alone is sent as a plain record.
+ */
+export function createAggregatePacker(options: AggregationOptions = {}) {
+  const maxRecordBytes = options.maxRecordBytes ?? RECORD_DEFAULT_BYTES;
+  /** An aggregate's data at most, so that with its partition key it stays a valid record. */
+  const maxBytes = Math.min(options.maxBytes ?? DEFAULT_AGGREGATION.maxBytes, maxRecordBytes - MAX_PARTITION_KEY_BYTES);
+  const builder = createAggregateBuilder({ maxBytes, maxCount: options.maxCount ?? DEFAULT_AGGREGATION.maxCount });
+
+  return {
+    /** Data bytes of a whole aggregate. */
+    maxBytes,
+    /** The most an entry of this packer weighs: a full aggregate with the longest partition key. */
+    maxEntryBytes: maxBytes + MAX_PARTITION_KEY_BYTES,
+    /**
+     * Takes records from the head of `records` (calling `take` for each one it keeps) until the next
+     * one does not fit the aggregate, and returns the entry they make.
+     */
+    pack<R extends RoutedRecord<unknown>>(shardId: string, peek: () => R | undefined, take: () => R): KinesisEntry<R> | undefined {
+      builder.reset();
+      const records: R[] = [];
+      for (let r = peek(); r !== undefined && builder.tryAdd(r); r = peek()) records.push(take());
+      if (records.length === 0) return undefined;
+      if (records.length === 1) return records[0];
+      const data = builder.build();
+      const first = records[0];
+      return { shardId, size: utf8Length(first.partitionKey) + data.length, partitionKey: first.partitionKey, explicitHashKey: hashKeyToDecimal(first.hashKey), data, attempts: 0, records };
+    },
+  };
+}
+
+export type AggregatePacker = ReturnType<typeof createAggregatePacker>;
+
+/**
  * Packs one shard's user records into KPL aggregates and cuts the result into PutRecords batches
  * that respect the count and byte limits exactly. A record that would travel alone in an
  * aggregate is sent as a plain record.
@@ -87,48 +122,16 @@ const MAX_PARTITION_KEY_BYTES = PARTITION_KEY_MAX_CHARS * 4;
  * ```
  */
 export function createShardAggregator(options: AggregationOptions = {}) {
-  const maxRecordBytes = options.maxRecordBytes ?? RECORD_DEFAULT_BYTES;
   const maxCount = options.maxBatchCount ?? PUT_RECORDS_MAX_RECORDS;
   const maxBytes = options.maxBatchBytes ?? PUT_RECORDS_DEFAULT_BYTES;
-  const builder = createAggregateBuilder({
-    maxBytes: Math.min(options.maxBytes ?? DEFAULT_AGGREGATION.maxBytes, maxRecordBytes - MAX_PARTITION_KEY_BYTES),
-    maxCount: options.maxCount ?? DEFAULT_AGGREGATION.maxCount,
-  });
-
-  /** Turns the builder's records into one entry and empties the builder. */
-  function seal<R extends RoutedRecord<unknown>>(shardId: string, records: R[]): KinesisEntry<R> {
-    const data = records.length === 1 ? undefined : builder.build();
-    builder.reset();
-    if (data === undefined) return records[0];
-    const first = records[0];
-    return {
-      shardId,
-      size: utf8Length(first.partitionKey) + data.length,
-      partitionKey: first.partitionKey,
-      explicitHashKey: hashKeyToDecimal(first.hashKey),
-      data,
-      attempts: 0,
-      records,
-    };
-  }
+  const packer = createAggregatePacker(options);
 
   /** Aggregates the records of one shard and cuts the entries into batches. */
   return function aggregate<R extends RoutedRecord<unknown>>(shardId: string, records: readonly R[]): Batch<KinesisEntry<R>>[] {
-    const entries: KinesisEntry<R>[] = [];
-    let group: R[] = [];
-    builder.reset();
-    for (const record of records) {
-      if (builder.tryAdd(record)) group.push(record);
-      else {
-        entries.push(seal(shardId, group));
-        builder.tryAdd(record);
-        group = [record];
-      }
-    }
-    if (group.length > 0) entries.push(seal(shardId, group));
+    let next = 0;
     const batches: Batch<KinesisEntry<R>>[] = [];
     let current: Batch<KinesisEntry<R>> | undefined;
-    for (const entry of entries) {
+    for (let entry = packer.pack(shardId, () => records[next], () => records[next++]); entry !== undefined; entry = packer.pack(shardId, () => records[next], () => records[next++])) {
       if (current === undefined || current.entries.length >= maxCount || current.bytes + entry.size > maxBytes) {
         current = { shardId, entries: [], bytes: 0 };
         batches.push(current);

@@ -1,14 +1,18 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
+import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import type { KinesisEntry } from './aggregate.js';
 import type { Batch } from './batch.js';
-import { putBatch } from './put.js';
-import { DEFAULT_RETRY, backoffDelay, type RetryOptions } from './retry/backoff.js';
-import { membersOf, type KinesisEntry } from './aggregate.js';
+import { cutBatch } from './batch/cut.js';
+import { PUT_RECORDS_DEFAULT_BYTES, PUT_RECORDS_MAX_RECORDS } from './limits.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './put.js';
+import { createShardQueue, type ShardQueue } from './producer/shard-queue.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry/backoff.js';
 import type { RoutedRecord } from './route.js';
+import { isLate, planRetry } from './send/retry-plan.js';
+import { createSender, type BatchSource } from './send/sender.js';
+import { halves, recordsOf, settle } from './send/settle.js';
 import type { StreamRef } from './shard-map.js';
 import { failure, success, type PutFailure, type PutOutcome } from './types.js';
-
-type Entry<T> = KinesisEntry<RoutedRecord<T>>;
 
 /**
  * Options of {@link putBatches}: the stream and client, how many requests at once, and how long and how
@@ -17,15 +21,17 @@ type Entry<T> = KinesisEntry<RoutedRecord<T>>;
  * @example
  * ```ts
  * import { putBatches, type PutBatchesOptions } from 'rxjs-kinesis';
- * const options: PutBatchesOptions = { client, streamName: 'events', concurrency: 4, recordTtlMs: 60_000, retry: { maxDelayMs: 2_000 } };
+ * const options: PutBatchesOptions = { client, streamName: 'events', maxConcurrentRequests: 8, recordTtlMs: 60_000, retry: { maxDelayMs: 2_000 } };
  * batches$.pipe(putBatches(options));
  * ```
  */
 export interface PutBatchesOptions extends StreamRef {
   /** Sends the PutRecords requests: an AWS SDK v3 client. */
   client: KinesisClient;
-  /** Requests in flight at once. Default 8. */
-  concurrency?: number;
+  /** PutRecords requests in flight per shard. Default 4. */
+  maxInFlightPerShard?: number;
+  /** PutRecords requests in flight in all. Default 64. */
+  maxConcurrentRequests?: number;
   /** Time after a value's arrival past which it fails with `Expired` instead of being retried, in ms. Default 30000. */
   recordTtlMs?: number;
   /** Waits between attempts of a failed entry, in ms, with full jitter. Default `{ baseDelayMs: 100, maxDelayMs: 5000 }`. */
@@ -36,10 +42,19 @@ export interface PutBatchesOptions extends StreamRef {
   scheduler?: SchedulerLike;
 }
 
+type Entry<T> = KinesisEntry<RoutedRecord<T>>;
+
+/** What waits for one shard here: retried records (cut into batches), and the batches received, in order. */
+interface Waiting<T> {
+  retried: ShardQueue<RoutedRecord<T>>;
+  batches: Batch<Entry<T>>[];
+}
+
 /**
- * Sends each batch with PutRecords and emits one outcome per record: the last stage, usable alone.
- * Entries that fail with a retryable code are sent again alone (never the whole batch) after a
- * full-jitter backoff, until `recordTtlMs`. Unlike the producer, it does not re-route retries.
+ * Sends each batch with PutRecords and emits one outcome per record: the last stage, usable alone. It
+ * runs the producer's own send path: entries that fail with a retryable code go again alone (never
+ * the whole batch) after a full-jitter backoff, until `recordTtlMs`; a request refused as invalid is
+ * split until only its bad entries fail. Unlike the producer, it does not route retries again.
  *
  * @example
  * ```ts
@@ -47,81 +62,110 @@ export interface PutBatchesOptions extends StreamRef {
  * events$.pipe(encodeRecords(toRecord), routeToShards(map), collectBatches(), putBatches({ client, streamName: 'events' }));
  * ```
  */
-export function putBatches<T>(
-  options: PutBatchesOptions,
-): OperatorFunction<Batch<KinesisEntry<RoutedRecord<T>>> | PutFailure<T>, PutOutcome<T>> {
-  const { client, concurrency = 8, recordTtlMs = 30_000, requestTimeoutMs, scheduler = asyncScheduler } = options;
-  const stream = { streamName: options.streamName, streamARN: options.streamARN };
-  const { baseDelayMs = DEFAULT_RETRY.baseDelayMs, maxDelayMs = DEFAULT_RETRY.maxDelayMs, random = Math.random } = options.retry ?? {};
+export function putBatches<T>(options: PutBatchesOptions): OperatorFunction<Batch<Entry<T>> | PutFailure<T>, PutOutcome<T>> {
+  const { client, scheduler = asyncScheduler, recordTtlMs = 30_000 } = options;
+  const retryOptions = { ...DEFAULT_RETRY, random: Math.random, ...options.retry };
   return (source) =>
     new Observable<PutOutcome<T>>((subscriber) => {
-      const waiting: Batch<Entry<T>>[] = [];
-      const timers = new Set<Subscription>();
-      let active = 0;
+      const waiting = new Map<string, Waiting<T>>();
+      const timers = new Set<{ unsubscribe(): void }>();
+      let held = 0;
       let done = false;
+      const of = (shardId: string) => {
+        let w = waiting.get(shardId);
+        if (w === undefined) waiting.set(shardId, (w = { retried: createShardQueue(shardId), batches: [] }));
+        return w;
+      };
+      const decide = (outcome: PutOutcome<T>) => {
+        held--;
+        subscriber.next(outcome);
+        if (done && held === 0) subscriber.complete();
+      };
+      const late = (r: RoutedRecord<T>) => isLate(r, scheduler.now(), recordTtlMs);
+      const expire = (records: RoutedRecord<T>[], code: string | undefined) => {
+        const last = code ?? 'none (it waited here)';
+        for (const r of records) decide(failure(r.value, 'Expired', `not accepted within recordTtlMs (${recordTtlMs} ms) after ${r.attempts} attempts; last error ${last}`, true, r.attempts));
+      };
+      const requeue = (records: RoutedRecord<T>[]) => records.forEach((r) => of(r.shardId).retried.push(r));
 
-      const next = () => {
-        while (active < concurrency && waiting.length > 0) send(waiting.shift()!);
-        if (done && active === 0 && waiting.length === 0 && timers.size === 0) subscriber.complete();
+      const batches: BatchSource<Entry<T>> = {
+        readyShards: () => [...waiting].filter(([, w]) => w.retried.length > 0 || w.batches.length > 0).map(([shardId]) => shardId),
+        take(shardId, fits) {
+          const w = of(shardId);
+          if (w.retried.length > 0) return cutBatch(w.retried, { maxCount: PUT_RECORDS_MAX_RECORDS, maxBytes: PUT_RECORDS_DEFAULT_BYTES, fits });
+          const head = w.batches[0];
+          if (head === undefined) return undefined;
+          // A batch heavier than the limiter grants at once goes in parts, its first entry at least.
+          let count = 1;
+          let bytes = head.entries[0].size;
+          while (count < head.entries.length && fits(count + 1, bytes + head.entries[count].size)) bytes += head.entries[count++].size;
+          if (count === head.entries.length) return w.batches.shift();
+          head.bytes -= bytes;
+          return { shardId, entries: head.entries.splice(0, count), bytes };
+        },
       };
-      const send = (batch: Batch<Entry<T>>) => {
-        active++;
-        putBatch(client, stream, batch, { requestTimeoutMs, scheduler }).then((result) => {
-          active--;
-          for (const { entry, shardId, sequenceNumber } of result.succeeded) {
-            const aggregated = 'records' in entry;
-            membersOf(entry).forEach((r, i) => subscriber.next(success(r, shardId, sequenceNumber, aggregated ? i : undefined)));
-          }
-          for (const { entry, code, message } of result.failed) {
-            for (const r of membersOf(entry)) subscriber.next(failure(r.value, code, message, false, r.attempts));
-          }
-          if (result.split.length > 0) split(batch.shardId, result.split);
-          if (result.retry.length > 0) retry(batch.shardId, result.retry.map((r) => r.entry), result.retry[0].code);
-          next();
-        });
-      };
-      // A request refused as invalid as a whole goes again in halves until each bad entry fails alone.
-      const split = (shardId: string, entries: Entry<T>[]) => {
-        const parts = entries.length === 1 ? [membersOf(entries[0])] : [entries.slice(0, entries.length >> 1), entries.slice(entries.length >> 1)];
-        waiting.unshift(...parts.map((part) => ({ shardId, entries: part as Entry<T>[], bytes: part.reduce((n, e) => n + e.size, 0) })));
-      };
-      const retry = (shardId: string, entries: Entry<T>[], code: string) => {
-        const delay = backoffDelay(entries[0].attempts, baseDelayMs, maxDelayMs, random);
-        const due = scheduler.now() + delay;
-        const live = entries.filter((e) => {
-          const members = membersOf(e);
-          if (due - members[0].createdAt < recordTtlMs) return true;
-          for (const r of members) {
-            subscriber.next(failure(r.value, 'Expired', `not accepted within recordTtlMs (${recordTtlMs} ms); last error ${code}`, true, r.attempts));
-          }
-          return false;
-        });
-        if (live.length === 0) return;
-        const timer = scheduler.schedule(() => {
-          timers.delete(timer);
-          waiting.push({ shardId, entries: live, bytes: live.reduce((n, e) => n + e.size, 0) });
-          next();
-        }, delay);
-        timers.add(timer);
-      };
+
+      const sender = createSender<Entry<T>>({
+        client,
+        stream: { streamName: options.streamName, streamARN: options.streamARN },
+        scheduler,
+        requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        maxInFlightPerShard: options.maxInFlightPerShard ?? 4,
+        maxConcurrentRequests: options.maxConcurrentRequests ?? 64,
+        limiters: undefined,
+        source: batches,
+        prepare(batch) {
+          const stale = batch.entries.filter((e) => recordsOf(e).some(late));
+          if (stale.length === 0) return batch;
+          const records = stale.flatMap(recordsOf);
+          expire(records.filter(late), undefined);
+          requeue(records.filter((r) => !late(r)));
+          const entries = batch.entries.filter((e) => !stale.includes(e));
+          return entries.length === 0 ? undefined : { shardId: batch.shardId, entries, bytes: entries.reduce((n, e) => n + e.size, 0) };
+        },
+        flying: () => undefined,
+        settled(batch, result) {
+          return settle(result, {
+            sent: (r, shardId, sequenceNumber, sub) => decide(success(r, shardId, sequenceNumber, sub)),
+            unpredicted: (records, shardId, sequenceNumber) => records.forEach((r, i) => decide(success(r, shardId, sequenceNumber, i))),
+            failed: (r, code, message) => decide(failure(r.value, code, message, false, r.attempts)),
+            retry(records, code) {
+              const plan = planRetry(records, scheduler.now(), recordTtlMs, retryOptions);
+              expire(plan.late, code);
+              if (plan.keep.length === 0) return;
+              const timer = scheduler.schedule(() => {
+                timers.delete(timer);
+                requeue(plan.keep);
+                sender.pump();
+              }, plan.delayMs);
+              timers.add(timer);
+            },
+            split: (entries) => of(batch.shardId).batches.unshift(...halves(entries).map((part) => ({ shardId: batch.shardId, entries: part, bytes: part.reduce((n, e) => n + e.size, 0) }))),
+            breakStream: () => undefined,
+          }).throttled;
+        },
+        emit: () => undefined,
+      });
 
       const subscription = source.subscribe({
         next: (item) => {
-          if ('ok' in item) subscriber.next(item);
-          else {
-            waiting.push(item);
-            next();
-          }
+          if ('ok' in item) return subscriber.next(item);
+          held += item.entries.reduce((n, e) => n + recordsOf(e).length, 0);
+          of(item.shardId).batches.push(item);
+          sender.pump();
         },
         error: (err) => subscriber.error(err),
         complete: () => {
           done = true;
-          next();
+          if (held === 0) subscriber.complete();
         },
       });
       return () => {
         subscription.unsubscribe();
         timers.forEach((t) => t.unsubscribe());
+        timers.clear();
+        waiting.clear();
+        sender.dispose();
       };
     });
 }

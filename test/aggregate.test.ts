@@ -121,7 +121,7 @@ producer('an aggregate refused as invalid is unpacked and its records sent alone
   assert.ok(outcomes.every((o) => o.ok && o.subSequenceNumber === undefined), JSON.stringify(outcomes));
   assert.ok(puts.slice(1).every((put) => put.Records!.every((e) => !magic(e.Data!))));
 });
-producer('a full aggregate goes out at once when its shard is idle; while the shard is busy, records gather until the linger time', async () => {
+producer('a full aggregate goes out at once when its shard is idle; while the shard is busy, records gather until it is idle again', async () => {
   const time = createVirtualTime();
   const answers: ((value: ReturnType<typeof ok>) => void)[] = [];
   const { client, puts } = scriptedClient({ onPut: (input) => new Promise((resolve) => answers.push(() => resolve(ok(input)))) });
@@ -140,8 +140,7 @@ producer('a full aggregate goes out at once when its shard is idle; while the sh
   answers.shift()!(ok(puts[0]));
   await time.advance(1);
   assert.is(outcomes.length, 10);
-  // Once the slot is free again, what gathered waits for its linger time (or the next full aggregate when idle).
-  await time.advance(10_000);
+  // The slot is free again and what gathered fills whole aggregates: it goes at once, without lingering.
   assert.is(puts.length, 2);
   answers.shift()!(ok(puts[1]));
   input.complete();

@@ -1,4 +1,4 @@
-import { from, lastValueFrom, toArray } from 'rxjs';
+import { NEVER, finalize, from, lastValueFrom, mergeMap, of, throwError, toArray } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { aggregateRecords } from '../src/aggregate.js';
@@ -86,3 +86,63 @@ put('with aggregateRecords: one Kinesis record per shard batch, outcomes carry s
   assert.equal(outcomes.map((o) => o.ok && o.subSequenceNumber), [0, 1, 2]);
 });
 put.run();
+
+const unsubscribe = suite('putBatches: operator contract (virtual time)');
+/** Batches of one record each into putBatches, with every request answered only after `answerMs`. */
+function slowPuts(answerMs: number, time: ReturnType<typeof createVirtualTime>) {
+  return scriptedClient({
+    shards: evenShards(1),
+    onPut: (input) => new Promise((resolve) => time.scheduler.schedule(() => resolve(ok(input)), answerMs)),
+  });
+}
+const batchOf = (v: number) => {
+  const r = { value: v, partitionKey: `k${v}`, explicitHashKey: undefined, data: new Uint8Array([v]), size: 3, hashKey: partitionKeyHash(`k${v}`), attempts: 0, createdAt: 0, shardId: 'shardId-000000000000' };
+  return { shardId: r.shardId, entries: [r], bytes: r.size };
+};
+unsubscribe('sends nothing after unsubscribe: waiting batches and retries are dropped with the subscription', async () => {
+  const time = createVirtualTime();
+  const { client, puts } = slowPuts(100, time);
+  const subscription = from([1, 2, 3, 4].map(batchOf))
+    .pipe(putBatches<number>({ client, streamName: 's', scheduler: time.scheduler, maxInFlightPerShard: 1 }))
+    .subscribe();
+  await time.advance(10);
+  assert.is(puts.length, 1, 'one request before unsubscribing');
+  subscription.unsubscribe();
+  await time.runAll();
+  assert.is(puts.length, 1, 'none after');
+});
+unsubscribe('empty completes at once; an upstream error passes through; never stays open', async () => {
+  const time = createVirtualTime();
+  const { client } = slowPuts(1, time);
+  let completed = false;
+  from([] as ReturnType<typeof batchOf>[]).pipe(putBatches<number>({ client, streamName: 's', scheduler: time.scheduler })).subscribe({ complete: () => (completed = true) });
+  assert.ok(completed);
+  let error: unknown;
+  throwError(() => new Error('upstream')).pipe(putBatches<number>({ client, streamName: 's', scheduler: time.scheduler })).subscribe({ error: (e) => (error = e) });
+  assert.is((error as Error).message, 'upstream');
+  let closed = false;
+  const never = NEVER.pipe(putBatches<number>({ client, streamName: 's', scheduler: time.scheduler })).subscribe({ complete: () => (closed = true) });
+  await time.runAll();
+  assert.not.ok(closed);
+  never.unsubscribe();
+});
+unsubscribe('does not break unsubscription chains', async () => {
+  const time = createVirtualTime();
+  const { client } = slowPuts(1, time);
+  let finalized = false;
+  const subscription = NEVER.pipe(finalize(() => (finalized = true)), putBatches<number>({ client, streamName: 's', scheduler: time.scheduler }), mergeMap((o) => of(o))).subscribe();
+  subscription.unsubscribe();
+  assert.ok(finalized);
+});
+unsubscribe('an answer after unsubscribing emits nothing and completes nothing', async () => {
+  const time = createVirtualTime();
+  const { client, puts } = slowPuts(100, time);
+  const seen: unknown[] = [];
+  const subscription = from([batchOf(1)]).pipe(putBatches<number>({ client, streamName: 's', scheduler: time.scheduler })).subscribe({ next: (o) => seen.push(o), complete: () => seen.push('complete') });
+  await time.advance(10);
+  subscription.unsubscribe();
+  await time.runAll();
+  assert.is(puts.length, 1);
+  assert.equal(seen, []);
+});
+unsubscribe.run();

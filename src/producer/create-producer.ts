@@ -1,10 +1,22 @@
-import { Observable, type OperatorFunction } from 'rxjs';
-import { encodeRecord, isFailure, type RecordMapper } from '../encode.js';
-import { BufferOverflowError } from '../errors.js';
-import { failure, type PutOutcome } from '../types.js';
-import { createEngine, type OutcomeSink } from './engine.js';
-import type { Pressure } from './pressure.js';
-import { resolveOptions, type ProducerOptions } from './options.js';
+import { Subject, type Observable, type OperatorFunction, type Subscription } from 'rxjs';
+import { createAggregatePacker, type KinesisEntry } from '../aggregate.js';
+import type { Batch } from '../batch.js';
+import type { RecordMapper } from '../encode.js';
+import { KinesisStreamError } from '../errors.js';
+import type { BatchResult } from '../put.js';
+import { routeRecord } from '../route.js';
+import { isLate, planRetry } from '../send/retry-plan.js';
+import { createSender } from '../send/sender.js';
+import { halves, recordsOf, settle } from '../send/settle.js';
+import type { PutOutcome } from '../types.js';
+import { createAdmission } from './admission.js';
+import { createHoldings, type HeldRecord, type Holdings, type OutcomeSink } from './holdings.js';
+import { MAX_WAIT_SHARE, resolveOptions, type ProducerOptions } from './options.js';
+import type { PressureState } from './pressure.js';
+import { createShardRates } from './shard-rates.js';
+import { putOperator } from './put-operator.js';
+import { createShardBacklogs, type ShardBacklogs } from './shard-backlogs.js';
+import { createShardMapHolder } from './shard-map-holder.js';
 import type { ProducerSignal } from './signals.js';
 
 /**
@@ -33,13 +45,15 @@ export interface Producer {
    * How full the producer is: emits the current level on subscribe, then on each change. Pause a
    * pausable source on `'high'` and resume on `'ok'` to send without loss or unbounded memory.
    */
-  readonly pressure$: Observable<Pressure>;
+  readonly pressure$: Observable<PressureState>;
   /** Sends everything buffered, waits for every outcome, then releases timers. Later values fail with `Closed`. */
   close(): Promise<void>;
 }
 
 /**
- * Creates a producer for one Kinesis stream.
+ * Creates a producer for one Kinesis stream: the stages wired once for every pipeline that puts into it.
+ * put → encode → route → batch → aggregate → throttle → send → settle → outcome, with retries fed back
+ * into routing.
  *
  * @example
  * ```ts
@@ -53,101 +67,153 @@ export interface Producer {
  */
 export function createProducer(options: ProducerOptions): Producer {
   const o = resolveOptions(options);
-  const engine = createEngine<unknown>(o);
-  let closed = false;
+  const { scheduler } = o;
+  const signals = new Subject<ProducerSignal>();
+  const emit = (signal: ProducerSignal) => signals.next(signal);
+  const sinks = new Set<OutcomeSink<unknown>>();
+  let streamError: KinesisStreamError | undefined;
   let closing: Promise<void> | undefined;
+  let draining = 0;
+  let soon: Subscription | undefined;
+  const maxWaitMs = o.recordTtlMs * MAX_WAIT_SHARE;
+  const late = (r: HeldRecord<unknown>) => isLate(r, scheduler.now(), o.recordTtlMs);
 
-  function put<T>(mapper: RecordMapper<T>): OperatorFunction<T, PutOutcome<T>> {
-    return (source) =>
-      new Observable<PutOutcome<T>>((subscriber) => {
-        let pending = 0;
-        let done = false;
-        let active = true;
-        let upstream: { error: unknown } | undefined;
-        let subscription: { unsubscribe(): void } | undefined;
-        let stopInput = false;
-        const settleIfDone = () => {
-          if (!active || pending > 0) return;
-          const broken = engine.streamError;
-          if (broken === undefined && !done) return;
-          active = false;
-          if (done) engine.endDrain();
-          if (broken !== undefined) subscriber.error(broken);
-          else if (upstream !== undefined) subscriber.error(upstream.error);
-          else subscriber.complete();
-        };
-        const sink: OutcomeSink<unknown> = {
-          deliver(outcome) {
-            pending--;
-            if (active) subscriber.next(outcome as PutOutcome<T>);
-            settleIfDone();
-          },
-          check: settleIfDone,
-        };
-        engine.sinks.add(sink);
-        const finish = () => {
-          done = true;
-          engine.beginDrain();
-          settleIfDone();
-        };
-        const overflow = (value: T, size: number, reason: string) => {
-          const { records, bytes } = engine.held;
-          if (o.overflow === 'dropIncoming' || o.overflow === 'dropOldest') {
-            subscriber.next(failure(value, 'Dropped', `no room: ${reason} (overflow: ${o.overflow})`, true, 0));
-            engine.signals.next({ type: 'dropped', count: 1, policy: o.overflow });
-            return;
-          }
-          const message = `buffer overflow: a value of ${size} bytes does not fit: ${reason}`;
-          subscriber.next(failure(value, 'BufferOverflow', message, true, 0));
-          upstream = { error: new BufferOverflowError(message, records, bytes) };
-          stopInput = true;
-          subscription?.unsubscribe();
-          finish();
-        };
-        subscription = source.subscribe({
-          next(value) {
-            if (stopInput) return;
-            if (closed) return subscriber.next(failure(value, 'Closed', 'the producer was closed', false, 0));
-            const broken = engine.streamError;
-            if (broken !== undefined) {
-              subscriber.next(failure(value, broken.code, broken.message, false, 0));
-              return settleIfDone();
-            }
-            const record = encodeRecord(value, mapper, o.maxRecordBytes, o.scheduler.now());
-            if (isFailure(record)) return subscriber.next(record);
-            const refused = engine.admit(record);
-            if (refused !== undefined) return overflow(value, record.size, refused);
-            pending++;
-            engine.accept(record, sink);
-          },
-          error(error) {
-            upstream = { error };
-            finish();
-          },
-          complete: () => {
-            if (!stopInput) finish();
-          },
-        });
-        if (stopInput) subscription.unsubscribe();
-        return () => {
-          if (active && done) engine.endDrain();
-          active = false;
-          subscription?.unsubscribe();
-          engine.sinks.delete(sink);
-        };
-      });
+  const rates = createShardRates(o, emit, () => shardMap.current());
+  const backlogs: ShardBacklogs<HeldRecord<unknown>> = createShardBacklogs<HeldRecord<unknown>>({
+    scheduler,
+    batch: o.batch,
+    packer: o.aggregation === false ? undefined : createAggregatePacker({ ...o.aggregation, maxRecordBytes: o.maxRecordBytes }),
+    weightOf: rates.weightOf,
+    rateOf: rates.rateOf,
+    urgent: (): boolean => draining > 0 || holdings.pressure.level !== 'ok',
+    isIdle: (shardId) => sender.isIdle(shardId),
+    wake: () => sender.pump(),
+    due: (records) => records.forEach(route),
+    isLate: late,
+    expire: (records, shardId) => holdings.expire(records, undefined, shardId),
+  });
+  const holdings: Holdings<unknown> = createHoldings({ o, backlogs, maxWaitMs, unroutedWaitMs: rates.unroutedWaitMs, emit });
+  const admission = createAdmission({ o, holdings, backlogs, maxWaitMs, rateOf: rates.rateOf, emit });
+  const shardMap = createShardMapHolder(o, emit, { loaded: (map) => holdings.mapLoaded(map, route), failed: holdings.mapFailed, breakStream });
+  const sender = createSender<KinesisEntry<HeldRecord<unknown>>>({
+    ...o,
+    limiters: rates.limiters,
+    source: backlogs,
+    prepare,
+    flying: (records) => void (holdings.totals.inFlight += records),
+    settled,
+    emit,
+  });
+
+  /** Route: a new or retried value to its shard's backlog, or to wait for a shard map. */
+  function route(r: HeldRecord<unknown>): void {
+    if (streamError !== undefined) return holdings.fail(r, streamError.code, streamError.message, false);
+    const map = shardMap.current();
+    if (map === undefined || !routeRecord(r, map)) {
+      holdings.waitForMap(r);
+      return shardMap.need();
+    }
+    const ready = backlogs.push(r);
+    if (ready === 'now') sender.pump();
+    else if (ready === 'soon') pumpSoon();
   }
 
+  /** Sends part-filled batches once the values routed in this turn are in, so they go out together. */
+  function pumpSoon(): void {
+    soon ??= scheduler.schedule(() => {
+      soon = undefined;
+      sender.pump();
+    });
+  }
+
+  /** The batch as it goes out: values past their TTL fail (an aggregate with one is unpacked, its others routed again). */
+  function prepare(batch: Batch<KinesisEntry<HeldRecord<unknown>>>): typeof batch | undefined {
+    if (streamError !== undefined) return void batch.entries.flatMap(recordsOf).forEach(route);
+    if (o.shardMapMaxAgeMs > 0) shardMap.refreshIfOlder(o.shardMapMaxAgeMs);
+    if (!batch.entries.some((e) => recordsOf(e).some(late))) return batch;
+    const stale = batch.entries.filter((e) => recordsOf(e).some(late)).flatMap(recordsOf);
+    holdings.expire(stale.filter(late), undefined, batch.shardId);
+    stale.filter((r) => !late(r)).forEach(route);
+    const entries = batch.entries.filter((e) => !recordsOf(e).some(late));
+    return entries.length === 0 ? undefined : { shardId: batch.shardId, entries, bytes: entries.reduce((n, e) => n + e.size, 0) };
+  }
+
+  /** Settle: each record of an answer is decided, retried after a backoff, or sent again in halves. */
+  function settled(batch: Batch<KinesisEntry<HeldRecord<unknown>>>, result: BatchResult<KinesisEntry<HeldRecord<unknown>>>): number {
+    rates.answered(batch.shardId, result, backlogs.has(batch.shardId));
+    backlogs.ratesChanged();
+    const answer = settle(result, {
+      sent: holdings.sent,
+      unpredicted: holdings.unverified,
+      failed: (r, code, message) => holdings.fail(r, code, message, false),
+      retry: (records, code) => retry(batch.shardId, records, code),
+      split: (entries) => backlogs.sendFirst(batch.shardId, halves(entries).map((part) => ({ shardId: batch.shardId, entries: part, bytes: part.reduce((n, e) => n + e.size, 0) }))),
+      breakStream,
+    });
+    if (answer.unpredicted) shardMap.refresh('a record landed on a shard the map did not predict');
+    return answer.throttled;
+  }
+
+  function retry(shardId: string, records: HeldRecord<unknown>[], code: string): void {
+    const plan = planRetry(records, scheduler.now(), o.recordTtlMs, o.retry);
+    holdings.expire(plan.late, code, shardId);
+    if (plan.keep.length === 0) return;
+    backlogs.delay(shardId, plan.keep, plan.delayMs);
+    emit({ type: 'retryScheduled', shardId, attempt: plan.attempt, delayMs: plan.delayMs, errorCode: code, count: plan.keep.length });
+  }
+
+  /** The stream cannot be written: every value held fails (requests in flight settle on their own). */
+  function breakStream(code: string, message: string): void {
+    if (streamError !== undefined) return;
+    streamError = new KinesisStreamError(code, message);
+    emit({ type: 'streamError', code, message });
+    const waiting = [...holdings.drain(), ...sender.drain().flatMap((b) => b.entries.flatMap(recordsOf))];
+    for (const r of waiting) holdings.fail(r, code, message, false);
+    sinks.forEach((sink) => sink.check());
+  }
+
+  const drain = () => {
+    draining++;
+    pumpSoon();
+  };
+
   return {
-    put,
-    signals$: engine.signals.asObservable(),
-    pressure$: engine.pressure.pressure$,
+    put: <T>(mapper: RecordMapper<T>) =>
+      putOperator<T>(
+        {
+          o,
+          closed: () => closing !== undefined,
+          streamError: () => streamError,
+          offer(record, sink) {
+            const map = shardMap.current();
+            const refused = admission.admit(record, map !== undefined && routeRecord(record, map) ? record.shardId : undefined);
+            if (refused !== undefined) return refused;
+            const held = Object.assign(record, { sink }) as HeldRecord<unknown>;
+            holdings.hold(held);
+            route(held);
+            holdings.update();
+            return undefined;
+          },
+          emit,
+          held: () => holdings.totals,
+          sinks,
+          beginDrain: drain,
+          endDrain: () => void draining--,
+        },
+        mapper,
+      ),
+    signals$: signals.asObservable(),
+    pressure$: holdings.pressure.pressure$,
     close() {
-      closed = true;
       closing ??= (async () => {
-        engine.beginDrain();
-        await engine.whenIdle();
-        engine.dispose();
+        drain();
+        await holdings.whenIdle();
+        soon?.unsubscribe();
+        sender.dispose();
+        shardMap.dispose();
+        rates.dispose();
+        holdings.dispose();
+        signals.complete();
       })();
       return closing;
     },

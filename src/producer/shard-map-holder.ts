@@ -1,5 +1,4 @@
 import type { Subscription } from 'rxjs';
-import type { EncodedRecord } from '../encode.js';
 import { backoffDelay } from '../retry/backoff.js';
 import { classifyError } from '../retry/classify.js';
 import { loadShardMap, type ShardMap } from '../shard-map.js';
@@ -10,15 +9,16 @@ import type { ProducerSignal } from './signals.js';
 export const MIN_REFRESH_INTERVAL_MS = 1000;
 
 interface Hooks {
-  /** A new map is in: records that waited for it go on. */
-  loaded(map: ShardMap, waiting: EncodedRecord<unknown>[]): void;
-  expire(record: EncodedRecord<unknown>, lastCode: string): void;
+  /** A new map is in. */
+  loaded(map: ShardMap): void;
+  /** ListShards failed with a transient error and will be tried again. */
+  failed(code: string): void;
   breakStream(code: string, message: string): void;
 }
 
 /**
- * Holds the producer's shard map: loads it on first use, reloads it when routing meets a surprise,
- * backs off while ListShards fails, and keeps the records that wait for it.
+ * Holds the producer's shard map: loads it on first use, reloads it when routing meets a surprise, and
+ * backs off while ListShards fails. The values that wait for a map are held by the producer's holdings.
  */
 export function createShardMapHolder(o: ResolvedOptions, emit: (s: ProducerSignal) => void, hooks: Hooks) {
   const { scheduler } = o;
@@ -27,10 +27,6 @@ export function createShardMapHolder(o: ResolvedOptions, emit: (s: ProducerSigna
   let failures = 0;
   let lastLoadAt = -Infinity;
   let timer: Subscription | undefined;
-  /** Wakes up when the oldest waiting record's TTL ends, so it fails on time while ListShards keeps failing. */
-  let sweep: Subscription | undefined;
-  let lastError = 'none (waited for the shard map)';
-  const waiting: EncodedRecord<unknown>[] = [];
 
   function loaded(next: ShardMap, reason: string): void {
     const before = new Set(map?.shards.map((s) => s.shardId));
@@ -44,9 +40,7 @@ export function createShardMapHolder(o: ResolvedOptions, emit: (s: ProducerSigna
       removed: [...before].filter((id) => !after.has(id)),
       reason,
     });
-    sweep?.unsubscribe();
-    sweep = undefined;
-    hooks.loaded(next, waiting.splice(0));
+    hooks.loaded(next);
   }
 
   function failed(error: unknown, aborted: boolean, reason: string): void {
@@ -54,22 +48,8 @@ export function createShardMapHolder(o: ResolvedOptions, emit: (s: ProducerSigna
     // Only what retrying cannot fix (the stream is gone, access is denied) ends the stream; the rest backs off.
     if (c.kind !== 'retryable') return hooks.breakStream(c.code, c.message);
     failures++;
-    lastError = c.code;
-    expireLate();
+    hooks.failed(c.code);
     schedule(backoffDelay(failures, o.retry.baseDelayMs, o.retry.maxDelayMs, o.retry.random), reason);
-  }
-
-  /** Fails the waiting records past their TTL, and wakes up again when the next one's TTL ends. */
-  function expireLate(): void {
-    sweep?.unsubscribe();
-    sweep = undefined;
-    const now = scheduler.now();
-    const alive = waiting.splice(0).filter((r) => now - r.createdAt < o.recordTtlMs || (hooks.expire(r, lastError), false));
-    waiting.push(...alive);
-    if (alive.length > 0) {
-      const oldest = alive.reduce((t, r) => Math.min(t, r.createdAt), Infinity);
-      sweep = scheduler.schedule(expireLate, oldest + o.recordTtlMs - now);
-    }
   }
 
   function load(reason: string): void {
@@ -116,25 +96,14 @@ export function createShardMapHolder(o: ResolvedOptions, emit: (s: ProducerSigna
       if (map !== undefined && scheduler.now() - lastLoadAt >= maxAgeMs) refresh('periodic refresh');
     },
     refresh,
-    /** Keeps a record that no shard of the current map takes until the next map. */
-    wait(record: EncodedRecord<unknown>): void {
-      if (scheduler.now() - record.createdAt >= o.recordTtlMs) return hooks.expire(record, 'NoShard');
-      waiting.push(record);
-      sweep ??= scheduler.schedule(expireLate, record.createdAt + o.recordTtlMs - scheduler.now());
+    /** A value found no shard: load the first map, or a newer one. */
+    need(): void {
       if (map === undefined) load('first use');
       else refresh('no open shard holds a hash key');
     },
-    drain: () => {
-      sweep?.unsubscribe();
-      sweep = undefined;
-      return waiting.splice(0);
-    },
-    shift: () => waiting.shift(),
     dispose(): void {
       timer?.unsubscribe();
       timer = undefined;
-      sweep?.unsubscribe();
-      sweep = undefined;
     },
   };
 }

@@ -85,14 +85,15 @@ export interface DroppedSignal {
  * @example
  * ```ts
  * import type { ExpiredSignal } from 'rxjs-kinesis';
- * const onExpired = (s: ExpiredSignal) => console.error(`${s.count} values expired on ${s.shardId ?? 'no shard'}; last error ${s.errorCode}`);
+ * const onExpired = (s: ExpiredSignal) => console.error(`${s.count} values expired on ${s.shardId ?? 'no shard'}; last error ${s.errorCode ?? 'none'}`);
  * ```
  */
 export interface ExpiredSignal {
   type: 'expired';
   shardId: string | undefined;
   count: number;
-  errorCode: string;
+  /** The code of the last failed attempt; absent when the values waited in the producer without one. */
+  errorCode?: string;
 }
 
 /**

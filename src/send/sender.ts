@@ -1,0 +1,146 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { SchedulerLike } from 'rxjs';
+import type { Batch } from '../batch.js';
+import type { ShardLimiters } from '../limit/shard-limiters.js';
+import type { ProducerSignal } from '../producer/signals.js';
+import { putBatch, type BatchResult, type SendableEntry } from '../put.js';
+import type { StreamRef } from '../shard-map.js';
+
+/** Where the sender takes its batches from: the producer's shard queues, or the batches `putBatches` receives. */
+export interface BatchSource<E extends SendableEntry> {
+  /** Shards with a batch to go now. */
+  readyShards(): Iterable<string>;
+  /** Cuts the shard's next batch, within what `fits` (the weight its limiter grants at once) unless its one entry is heavier. */
+  take(shardId: string, fits: (count: number, bytes: number) => boolean): Batch<E> | undefined;
+}
+
+export interface SenderOptions<E extends SendableEntry> {
+  client: KinesisClient;
+  stream: StreamRef;
+  scheduler: SchedulerLike;
+  requestTimeoutMs: number;
+  maxInFlightPerShard: number;
+  maxConcurrentRequests: number;
+  /** Each shard's budget; undefined sends as fast as the request slots allow. */
+  limiters: ShardLimiters | undefined;
+  source: BatchSource<E>;
+  /** The batch as it goes out: what is still to send (records past their TTL taken out), or undefined. */
+  prepare(batch: Batch<E>): Batch<E> | undefined;
+  /** Records enter (+) or leave (-) flight. */
+  flying(records: number): void;
+  /** A request was answered: decide its records. Returns how many entries the service throttled. */
+  settled(batch: Batch<E>, result: BatchResult<E>): number;
+  emit(signal: ProducerSignal): void;
+}
+
+const always = () => true;
+const userRecords = (entries: readonly SendableEntry[]) => entries.reduce((n, e) => n + (e.records?.length ?? 1), 0);
+
+/**
+ * The throttle and send stages: takes each ready shard's next batch, waits for the shard's budget (one
+ * batch at the limiter and one granted per shard, so the rest stays where it can be dropped or expire),
+ * sends within the request slots, and feeds each answer back to the limiter and to `settled`.
+ */
+export function createSender<E extends SendableEntry>(o: SenderOptions<E>) {
+  const { limiters, scheduler } = o;
+  const flyingByShard = new Map<string, number>();
+  let flying = 0;
+  /** Shards with a batch waiting for their budget. */
+  const atLimiter = new Set<string>();
+  /** Per shard, a batch granted its budget and waiting for a request slot. */
+  const granted = new Map<string, Batch<E>>();
+  let disposed = false;
+
+  const hasSlot = (shardId: string) => flying < o.maxConcurrentRequests && (flyingByShard.get(shardId) ?? 0) < o.maxInFlightPerShard;
+
+  function pump(): void {
+    if (disposed) return;
+    for (const [shardId, batch] of granted) {
+      if (!hasSlot(shardId)) continue;
+      granted.delete(shardId);
+      send(batch);
+    }
+    for (const shardId of o.source.readyShards()) {
+      if (limiters === undefined) {
+        for (let b = hasSlot(shardId) ? o.source.take(shardId, always) : undefined; b !== undefined; b = hasSlot(shardId) ? o.source.take(shardId, always) : undefined) send(b);
+      } else if (!atLimiter.has(shardId) && !granted.has(shardId)) {
+        const maxWeight = limiters.maxWeight(shardId);
+        const batch = o.source.take(shardId, (count, bytes) => limiters.weightOf(count, bytes) <= maxWeight);
+        if (batch !== undefined) acquire(batch);
+      }
+    }
+  }
+
+  function acquire(batch: Batch<E>): void {
+    const { shardId } = batch;
+    const weight = limiters!.weightOf(batch.entries.length, batch.bytes);
+    if (limiters!.wouldWait(shardId, weight)) {
+      o.emit({ type: 'throttled', shardId, source: 'local', count: batch.entries.length, rate: limiters!.rate(shardId) });
+    }
+    atLimiter.add(shardId);
+    limiters!.acquire(shardId, weight).then(
+      () => {
+        atLimiter.delete(shardId);
+        if (hasSlot(shardId)) send(batch);
+        else granted.set(shardId, batch);
+        pump();
+      },
+      () => atLimiter.delete(shardId),
+    );
+  }
+
+  function send(ready: Batch<E>): void {
+    const batch = disposed ? undefined : o.prepare(ready);
+    if (batch === undefined) return;
+    const { shardId } = batch;
+    const records = userRecords(batch.entries);
+    o.flying(records);
+    flying++;
+    flyingByShard.set(shardId, (flyingByShard.get(shardId) ?? 0) + 1);
+    const startedAt = scheduler.now();
+    putBatch(o.client, o.stream, batch, { requestTimeoutMs: o.requestTimeoutMs, scheduler }).then((result) => {
+      flying--;
+      flyingByShard.set(shardId, (flyingByShard.get(shardId) ?? 1) - 1);
+      o.flying(-records);
+      const throttled = o.settled(batch, result);
+      if (limiters !== undefined && throttled > 0) {
+        o.emit({ type: 'throttled', shardId, source: 'service', count: throttled, rate: limiters.throttled(shardId) });
+      } else if (limiters !== undefined && result.succeeded.length > 0) limiters.succeeded(shardId);
+      o.emit({
+        type: 'batchSent',
+        shardId,
+        records: batch.entries.length,
+        userRecords: records,
+        bytes: batch.bytes,
+        succeeded: result.succeeded.length,
+        retried: result.retry.length,
+        failed: result.failed.length,
+        durationMs: scheduler.now() - startedAt,
+        ...(result.requestError ? { errorCode: result.requestError.code } : {}),
+      });
+      pump();
+    });
+  }
+
+  return {
+    pump,
+    /** Whether the shard has nothing at its limiter, granted or in flight, and a request slot is free. */
+    isIdle: (shardId: string) => !atLimiter.has(shardId) && !granted.has(shardId) && !flyingByShard.get(shardId) && flying < o.maxConcurrentRequests,
+    /** Requests in flight. */
+    get flying() {
+      return flying;
+    },
+    /** Takes back the batches granted but not sent (the stream broke, or the owner shuts down). */
+    drain(): Batch<E>[] {
+      const batches = [...granted.values()];
+      granted.clear();
+      return batches;
+    },
+    dispose(): void {
+      disposed = true;
+      granted.clear();
+    },
+  };
+}
+
+export type Sender<E extends SendableEntry> = ReturnType<typeof createSender<E>>;

@@ -8,7 +8,7 @@ import type { Pressure } from './producer/pressure.js';
  * ```ts
  * import { BehaviorSubject } from 'rxjs';
  * import { pullFrom, type Pressure, type PressureSource } from 'rxjs-kinesis';
- * const pressure$ = new BehaviorSubject<Pressure>({ level: 'ok', bufferedRecords: 0, bufferedBytes: 0, inFlight: 0 });
+ * const pressure$ = new BehaviorSubject<Pressure>({ level: 'ok', bufferedRecords: 0, bufferedBytes: 0, inFlight: 0, expectedWaitMs: 0, shardId: undefined });
  * const stub: PressureSource = { pressure$ }; // stands in for a producer in a test of the reading side
  * pullFrom(['a', 'b', 'c'], stub).subscribe(console.log);
  * ```

@@ -11,7 +11,8 @@ import { MiB } from '../limits.js';
 import { DEFAULT_AGGREGATION, type AggregationLimits } from '../aggregation/index.js';
 
 /**
- * What to do with a value that arrives when the producer holds `maxBufferedRecords` or `maxBufferedBytes`.
+ * What to do with a value that would wait for its shard longer than a third of `recordTtlMs`, or that
+ * arrives when the producer holds `maxBufferedRecords` or `maxBufferedBytes`.
  *
  * @example
  * ```ts
@@ -79,11 +80,15 @@ export interface ProducerOptions {
   maxBufferedRecords?: number;
   /** Bytes (partition keys + data) held at once. Default 128 MiB. */
   maxBufferedBytes?: number;
-  /** When a value does not fit: `'fail'` the pipeline, drop the oldest waiting value, or drop the new one. Default `'fail'`. */
+  /**
+   * When a value would wait for its shard longer than a third of `recordTtlMs`, or does not fit the memory
+   * ceilings: `'fail'` the pipeline, drop the oldest waiting values (of its shard, for the wait), or drop the
+   * new one. Default `'fail'`.
+   */
   overflow?: OverflowPolicy;
-  /** `pressure$` turns `'high'` at this fraction of either maximum. Default 0.8. */
+  /** `pressure$` turns `'high'` at this fraction of the longest accepted wait on the busiest shard, or of either memory ceiling. Default 0.8. */
   highWatermark?: number;
-  /** `pressure$` turns back to `'ok'` below this fraction of both maximums. Default 0.5. */
+  /** `pressure$` turns back to `'ok'` below this fraction of all three. Default 0.5. */
   lowWatermark?: number;
   /** Clock and timers (linger, backoff, timeouts). Default `asyncScheduler`; tests pass a virtual one. */
   scheduler?: SchedulerLike;

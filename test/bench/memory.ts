@@ -1,78 +1,66 @@
 /**
  * `npm run bench:memory`: what the producer holds in memory, each case measured in its own child
- * process (test/integration/memory/). Prints a Markdown table, then one JSON line per case.
+ * process (test/integration/memory/). Prints where a held value's bytes go, the RSS bounds as figures
+ * and ratios, a table of the cases, then one JSON line per case.
  *
+ *   perValue      `--values` tiny values (default 500,000) held against a client that never answers,
+ *                 measured after forced GCs beside the same values as bare arrays, encoded bytes,
+ *                 records with and without the producer's fields, and batch arrays.
  *   control       The hot source into a plain ring buffer of 64 MiB that drops its oldest, no producer:
  *                 what V8 alone takes to hold that much of such values under that churn.
- *   fail          200,000 values/s of 100 B..1 KiB, endpoint stalled (10 s latency), maxBufferedBytes
- *                 64 MiB, overflow 'fail': the output errors with BufferOverflow once the buffer is full.
+ *   fail          200,000 values/s of 100 B..1 KiB, endpoint stalled (10 s latency), 16 shards,
+ *                 maxBufferedBytes 64 MiB, overflow 'fail': the output errors with BufferOverflow once
+ *                 the buffer is full. A value may expect to wait a third of recordTtlMs: 30 s lets 16
+ *                 shards accept ~157,000 such values, more than 64 MiB, so the bytes bind.
  *   dropOldest    The same with 'dropOldest', 1,000,000 values, then the stall lifts and all drains.
  *   (+ retained)  The same two with forced GCs at the baseline, when full and at the end: the memory
  *                 still reachable, which does not depend on when V8 collects.
- *   pullFrom      `--lines` lines (default 1,000,000) of 50..150 bytes from a file, pulled into one
- *                 shard at its capacity (limits on, aggregation on, maxBufferedRecords 2,000).
+ *   pullFrom      `--smallLines` (20,000) and `--lines` (1,000,000) lines of 50..150 bytes from a file,
+ *                 pulled into one shard at its capacity (limits on, aggregation on) on the time bound
+ *                 alone, `--recordTtlMs` 6000: reading pauses at 1.6 s of the shard's budget, about
+ *                 15,000 lines, so both runs reach the bound.
  */
 import { parseArgs } from 'node:util';
 import { runControlCase, runHotCase, runPullCase } from '../integration/memory/cases.js';
-import type { RetainedProbe } from '../integration/memory/retained.js';
-import type { RssFigures } from '../integration/memory/rss.js';
+import type { PerValueResult } from '../integration/memory/per-value.js';
+import { runChild } from '../integration/memory/run-child.js';
+import { boundsTable, casesTable, mib, peakRss, perValueTable, retainedGrowth, rssColumns, type Bound, type Row } from './memory-report.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { values: args } = parseArgs({
   options: {
+    values: { type: 'string', default: '500000' },
     lines: { type: 'string', default: '1000000' },
-    maxBufferedRecords: { type: 'string', default: '2000' },
+    smallLines: { type: 'string', default: '20000' },
+    recordTtlMs: { type: 'string', default: '6000' },
+    maxBufferedRecords: { type: 'string' },
     aggregation: { type: 'boolean', default: true },
-    cases: { type: 'string', default: 'control,fail,dropOldest,retained,pullFrom' },
+    cases: { type: 'string', default: 'perValue,control,fail,dropOldest,retained,pullFrom' },
   },
 });
 const cases = new Set(args.cases.split(','));
 const MiB = 1024 * 1024;
-const mib = (bytes: number) => Math.round((bytes / MiB) * 10) / 10;
-
-interface Row {
-  case: string;
-  offered: number;
-  sent: number;
-  dropped: number;
-  expired: number;
-  otherFailed: number;
-  heldRecordsPeak: number;
-  heldMiBPeak: number;
-  baselineRssMiB: number;
-  /** Highest RSS above the baseline: the larger of the 50 ms samples and the kernel's peak. */
-  peakRssGrowthMiB: number;
-  /** Retained (after forced GCs) above the baseline's, at the fullest probe. */
-  retainedGrowthMiB?: number;
-  newSpaceMiB: string;
-  durationS: number;
-  note: string;
-  [key: string]: unknown;
-}
-
-const rssColumns = (rss: RssFigures) => ({
-  baselineRssMiB: mib(rss.baselineBytes),
-  peakRssGrowthMiB: mib(Math.max(rss.peakBytes, rss.maxRssBytes) - rss.baselineBytes),
-  newSpaceMiB: `${mib(rss.newSpaceAtBaselineBytes)} -> ${mib(rss.peakNewSpaceBytes)}`,
-  peakHeapUsedMiB: mib(rss.peakHeapUsedBytes),
-  peakExternalMiB: mib(rss.peakExternalBytes),
-});
-
-function retainedGrowth(probes: RetainedProbe[]): number | undefined {
-  const base = probes.find((p) => p.at === 'baseline');
-  const full = probes.filter((p) => p.at !== 'baseline' && p.at !== 'end').sort((a, b) => b.retainedBytes - a.retainedBytes)[0];
-  return base && full ? mib(full.retainedBytes - base.retainedBytes) : undefined;
-}
+const HELD_BYTES = 64 * MiB;
+/** The issue's bound on two runs that differ only in the source's size. */
+const SAME_PEAK = 1.1;
 
 const rows: Row[] = [];
-const log = (row: Row) => {
+const peaks = new Map<string, { peak: number; growth: number }>();
+const log = (key: string, row: Row) => {
   rows.push(row);
+  peaks.set(key, { peak: row.peakRssMiB * MiB, growth: row.peakRssGrowthMiB * MiB });
   console.error(`done: ${row.case} in ${row.durationS} s`);
 };
 
+let perValue: PerValueResult | undefined;
+if (cases.has('perValue')) {
+  perValue = await runChild<PerValueResult>({ script: 'per-value.ts', config: { values: Number(args.values) }, timeoutMs: 300_000, exposeGc: true });
+  console.error(`done: perValue ${JSON.stringify(perValue)}`);
+}
+
 if (cases.has('control')) {
-  const r = await runControlCase(1_000_000);
-  log({
+  const r = await runControlCase(1_000_000, HELD_BYTES);
+  log('control', {
     case: 'control: ring buffer, no producer',
     offered: r.offered,
     sent: 0,
@@ -91,14 +79,13 @@ if (cases.has('control')) {
 for (const overflow of ['fail', 'dropOldest'] as const) {
   for (const probeRetained of [false, true]) {
     if (!cases.has(overflow) || (probeRetained && !cases.has('retained'))) continue;
+    const common = { overflow, shards: 16, maxBufferedBytes: HELD_BYTES, requestTimeoutMs: 5000, probeRetained };
     const r = await runHotCase(
-      overflow === 'fail'
-        ? { overflow, shards: 16, values: 0, recordTtlMs: 3000, requestTimeoutMs: 5000, probeRetained, timeoutMs: 120_000 }
-        : { overflow, shards: 16, values: 1_000_000, recordTtlMs: 60_000, requestTimeoutMs: 5000, probeRetained, timeoutMs: 180_000 },
+      overflow === 'fail' ? { ...common, values: 0, recordTtlMs: 30_000, timeoutMs: 120_000 } : { ...common, values: 1_000_000, recordTtlMs: 60_000, timeoutMs: 180_000 },
     );
     const failed = r.outcomes.failed;
-    const known = (failed.Dropped ?? 0) + (failed.Expired ?? 0);
-    log({
+    const known = (failed.Dropped ?? 0) + (failed.Expired ?? 0) + (failed.BufferOverflow ?? 0);
+    log(probeRetained ? `${overflow}+retained` : overflow, {
       case: `${overflow}${probeRetained ? ' (+ retained, forced GCs)' : ''}`,
       offered: r.offered,
       sent: r.outcomes.sent,
@@ -121,14 +108,14 @@ for (const overflow of ['fail', 'dropOldest'] as const) {
   }
 }
 
-if (cases.has('pullFrom')) {
-  const lines = Number(args.lines);
-  const maxBufferedRecords = Number(args.maxBufferedRecords);
-  const r = await runPullCase({ lines, maxBufferedRecords, aggregation: args.aggregation, timeoutMs: 3_600_000 });
+for (const lines of cases.has('pullFrom') ? [Number(args.smallLines), Number(args.lines)] : []) {
+  const recordTtlMs = Number(args.recordTtlMs);
+  const maxBufferedRecords = args.maxBufferedRecords === undefined ? undefined : Number(args.maxBufferedRecords);
+  const r = await runPullCase({ lines, recordTtlMs, maxBufferedRecords, aggregation: args.aggregation, timeoutMs: 3_600_000 });
   const seconds = r.durationMs / 1000;
   const failed = Object.values(r.outcomes.failed).reduce((a, b) => a + b, 0);
-  log({
-    case: `pullFrom ${lines} lines, 1 shard${args.aggregation ? ', aggregation' : ''}`,
+  log(`pull-${lines}`, {
+    case: `pullFrom ${lines} lines, 1 shard${args.aggregation ? ', aggregation' : ''}, recordTtlMs ${recordTtlMs}${maxBufferedRecords ? `, maxBufferedRecords ${maxBufferedRecords}` : ''}`,
     offered: r.lines,
     sent: r.outcomes.sent,
     dropped: r.outcomes.failed.Dropped ?? 0,
@@ -139,27 +126,36 @@ if (cases.has('pullFrom')) {
     ...rssColumns(r.rss),
     durationS: seconds,
     exactlyOnce: r.outcomes.missing === 0 && r.outcomes.duplicated === 0 && r.outcomes.total === r.lines,
-    maxBufferedRecords,
-    highWatermarkRecords: 0.8 * maxBufferedRecords,
     pressureChanges: r.pressureChanges,
+    pressure: r.pressure.slice(0, 6),
     fileMiB: mib(r.fileBytes),
-    linesPerSecond: Math.round(r.lines / seconds),
     kinesisRecords: r.kinesisRecords,
     requests: r.requests,
-    serviceAcceptedBytesPerSecond: r.service ? Math.round(r.service.acceptedBytes / seconds) : undefined,
     /** The shard's byte budget is 1 MiB/s; with aggregation the bytes bind, not the 1000 records/s. */
     shardBytesUtilization: r.service ? Math.round((r.service.acceptedBytes / seconds / MiB) * 1000) / 10 : undefined,
     serviceThrottled: r.service?.throttledRecords,
-    maxWindowBytes: r.service?.maxWindowBytes,
     rssTimeline: r.rss.timeline.filter((_, i) => i % 8 === 0).map(([t, rss]) => [Math.round(t / 1000), rss]),
     note: `${Math.round(r.lines / seconds)} lines/s`,
   });
 }
 
-console.log('\n| case | offered | sent | dropped | expired | other failed | held peak (values / MiB) | baseline RSS MiB | peak RSS - baseline MiB | retained - baseline MiB (forced GC) | V8 young gen MiB | duration s | note |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const r of rows) {
-  const cells = [r.case, r.offered, r.sent, r.dropped, r.expired, r.otherFailed, `${r.heldRecordsPeak} / ${r.heldMiBPeak}`, r.baselineRssMiB, r.peakRssGrowthMiB, r.retainedGrowthMiB ?? '', r.newSpaceMiB, r.durationS, r.note];
-  console.log(`| ${cells.join(' | ')} |`);
+if (perValue !== undefined) console.log(`\n## Memory per held value\n\n${perValueTable(perValue)}`);
+
+const bounds: Bound[] = [];
+const control = peaks.get('control');
+for (const key of ['fail', 'dropOldest', 'fail+retained', 'dropOldest+retained']) {
+  const hot = peaks.get(key);
+  if (control === undefined || hot === undefined) continue;
+  bounds.push({ what: `${key}: peak RSS`, measured: hot.peak, bound: control.peak + HELD_BYTES, of: "the control's peak RSS + 64 MiB" });
+  bounds.push({ what: `${key}: peak RSS growth`, measured: hot.growth, bound: control.growth + HELD_BYTES, of: "the control's growth + 64 MiB" });
 }
+const small = peaks.get(`pull-${args.smallLines}`);
+const large = peaks.get(`pull-${args.lines}`);
+if (small !== undefined && large !== undefined) {
+  bounds.push({ what: `pullFrom ${args.lines} lines: peak RSS`, measured: large.peak, bound: SAME_PEAK * small.peak, of: `1.1 x the ${args.smallLines}-line run's` });
+  bounds.push({ what: `pullFrom ${args.lines} lines: peak RSS growth`, measured: large.growth, bound: SAME_PEAK * small.growth, of: `1.1 x the ${args.smallLines}-line run's` });
+}
+if (bounds.length > 0) console.log(`\n## RSS bounds\n\n${boundsTable(bounds)}`);
+if (rows.length > 0) console.log(`\n## Cases\n\n${casesTable(rows)}\n`);
+if (perValue !== undefined) console.log(JSON.stringify({ case: 'perValue', ...perValue }));
 for (const r of rows) console.log(JSON.stringify(r));

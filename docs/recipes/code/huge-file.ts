@@ -5,12 +5,17 @@ import { fileURLToPath } from 'node:url';
 import { lastValueFrom, reduce, tap } from 'rxjs';
 import { createProducer, pullFrom } from 'rxjs-kinesis';
 
-export async function main({ client = new KinesisClient({}), streamName = 'access-logs', file = 'access.log' } = {}) {
-  // The buffer bounds are the memory budget: pressure turns 'high' at 80% of them and pulling stops.
-  const producer = createProducer({ client, streamName, maxBufferedRecords: 1000, maxBufferedBytes: 4 * 1024 * 1024 });
+export async function main({ client = new KinesisClient({}), streamName = 'access-logs', file = 'access.log', recordTtlMs = 30_000 } = {}) {
+  // No buffer sizes to pick: a value may expect to wait at most a third of recordTtlMs for its shard,
+  // pressure turns 'high' at 80% of that wait and pulling stops.
+  const producer = createProducer({ client, streamName, recordTtlMs });
 
   let pauses = 0;
-  producer.pressure$.subscribe((p) => p.level !== 'ok' && pauses++);
+  let longestWaitMs = 0;
+  producer.pressure$.subscribe((p) => {
+    if (p.level !== 'ok') pauses++;
+    longestWaitMs = Math.max(longestWaitMs, p.expectedWaitMs);
+  });
 
   let read = 0;
   let mostHeld = 0;
@@ -33,7 +38,8 @@ export async function main({ client = new KinesisClient({}), streamName = 'acces
 
   console.log(`read ${read} lines, sent ${tally.sent}, failed ${tally.failed}`);
   console.log(`at most ${mostHeld} lines in memory; reading paused ${pauses} times`);
-  return { read, ...tally, mostHeld, pauses };
+  console.log(`longest expected wait: ${Math.round(longestWaitMs)} ms (bound: ${Math.round(recordTtlMs / 3)} ms, a third of recordTtlMs)`);
+  return { read, ...tally, mostHeld, pauses, longestWaitMs };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) void main({ file: process.argv[2] });

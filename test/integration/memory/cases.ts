@@ -107,7 +107,9 @@ export async function runControlCase(values: number, maxBufferedBytes = 64 * MiB
 
 export interface PullCase {
   lines: number;
-  maxBufferedRecords: number;
+  /** The memory ceiling on values; without it the time bound alone (a third of `recordTtlMs`) paces the reading. */
+  maxBufferedRecords?: number;
+  recordTtlMs?: number;
   aggregation: boolean;
   timeoutMs: number;
 }
@@ -129,7 +131,8 @@ export async function runPullCase(p: PullCase): Promise<PullResult & { fileBytes
       file,
       lines: p.lines,
       maxBufferedRecords: p.maxBufferedRecords,
-      // Far above what the records can weigh, so the record count binds.
+      recordTtlMs: p.recordTtlMs,
+      // Far above what the records can weigh, so the record count or the wait binds.
       maxBufferedBytes: 64 * MiB,
       highWatermark: 0.8,
       lowWatermark: 0.5,

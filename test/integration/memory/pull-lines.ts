@@ -14,7 +14,8 @@ import { sampleRss, type RssFigures } from './rss.js';
 export interface PullConfig extends Target {
   file: string;
   lines: number;
-  maxBufferedRecords: number;
+  maxBufferedRecords: number | undefined;
+  recordTtlMs: number | undefined;
   maxBufferedBytes: number;
   highWatermark: number;
   lowWatermark: number;
@@ -32,7 +33,7 @@ export interface PullResult {
   heldRecordsPeak: number;
   heldBytesPeak: number;
   /** What `pressure$` emitted: level changes with the amounts held then. */
-  pressure: Pick<Pressure, 'level' | 'bufferedRecords' | 'bufferedBytes'>[];
+  pressure: Pick<Pressure, 'level' | 'bufferedRecords' | 'bufferedBytes' | 'expectedWaitMs'>[];
   pressureChanges: number;
   /** PutRecords requests, and Kinesis records they carried (aggregates count once). */
   requests: number;
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     client,
     streamName: c.streamName,
     maxBufferedRecords: c.maxBufferedRecords,
+    recordTtlMs: c.recordTtlMs,
     maxBufferedBytes: c.maxBufferedBytes,
     highWatermark: c.highWatermark,
     lowWatermark: c.lowWatermark,
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
   let pressureChanges = 0;
   producer.pressure$.subscribe((p) => {
     pressureChanges++;
-    if (pressure.length < 50) pressure.push({ level: p.level, bufferedRecords: p.bufferedRecords, bufferedBytes: p.bufferedBytes });
+    if (pressure.length < 50) pressure.push({ level: p.level, bufferedRecords: p.bufferedRecords, bufferedBytes: p.bufferedBytes, expectedWaitMs: Math.round(p.expectedWaitMs) });
   });
   let requests = 0;
   let kinesisRecords = 0;

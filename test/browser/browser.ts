@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { findChromium } from '../setup/find-tools.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = findChromium() ?? '/usr/bin/chromium';
 
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -18,8 +19,8 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   if (!existsSync(CHROMIUM)) {
     const line = '!'.repeat(100);
     console.error(`\n${line}\n!! Chromium is missing at ${CHROMIUM}: the browser tests cannot run.`);
-    console.error(`!! Install it with: apt-get install -y chromium   (.ci/run does so on CI; CHROMIUM_PATH overrides the path)`);
-    console.error(`!! CI=${process.env.CI ?? '(unset)'}: failing rather than skipping.\n${line}\n`);
+    console.error(`!! npm test installs it (apt-get install -y chromium) or says how; CHROMIUM_PATH overrides the path.`);
+    console.error(`!! Failing rather than skipping.\n${line}\n`);
     throw new Error(`Chromium is missing at ${CHROMIUM}`);
   }
   const profile = mkdtempSync(join(tmpdir(), 'rxjs-kinesis-chromium-'));

@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createProducer } from '../../src/index.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
-import { redisAvailable, startRedis } from '../limit-shared/redis-server.js';
+import { requireRedis, startRedis } from '../limit-shared/redis-server.js';
 import * as aggregationLambda from '../../docs/recipes/code/aggregation-lambda.js';
 import * as failedValues from '../../docs/recipes/code/failed-values.js';
 import * as gracefulShutdown from '../../docs/recipes/code/graceful-shutdown.js';
@@ -174,7 +174,7 @@ recipes('aggregation for Lambda: the consumer sees every reading once, no invoca
 
 // #region shared-limits
 recipes('shared limits: three replicas on one shard share its budget through Redis', withTimeout(30_000, async () => {
-  assert.ok(redisAvailable(), 'redis-server is needed (apt-get install -y redis-server)');
+  requireRedis();
   const redis = await startRedis();
   try {
     await kinesis.createStream('shared', 1);

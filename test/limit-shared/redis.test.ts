@@ -6,10 +6,10 @@ import * as assert from 'uvu/assert';
 import { presence, updateSharedRate, type SharedRateParams } from '../../src/limit/redis-scripts.js';
 import { TRANSIT_MARGIN, createShardLimiters } from '../../src/limit/shard-limiters.js';
 import type { ProducerSignal } from '../../src/producer/signals.js';
-import { redisAvailable, startRedis, type RedisServer } from './redis-server.js';
+import { requireRedis, startRedis, type RedisServer } from './redis-server.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const available = redisAvailable();
+requireRedis();
 let server: RedisServer;
 let admin: Redis;
 
@@ -49,7 +49,7 @@ bottleneck('counts whole elapsed intervals and keeps the remainder: no budget lo
   await clustered.disconnect();
   await local.stop();
 });
-if (available) bottleneck.run();
+bottleneck.run();
 
 const scripts = suite('shared limits Lua scripts');
 scripts.before(before);
@@ -86,7 +86,7 @@ scripts('presence counts the processes alive and forgets the silent ones', async
   await sleep(450);
   assert.is(await presence(admin, 'presence', 'b', 300), 1);
 });
-if (available) scripts.run();
+scripts.run();
 
 const top = 1000;
 function limiters(redis: Record<string, unknown> | Redis, signals: ProducerSignal[] = [], key = 'two') {
@@ -214,4 +214,4 @@ shared("dispose closes the connections it opened, and leaves a user's client alo
   assert.is(await mine.ping(), 'PONG');
   mine.disconnect();
 });
-if (available) shared.run();
+shared.run();

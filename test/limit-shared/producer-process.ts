@@ -1,7 +1,8 @@
 /**
  * One producer process of the shared-limits tests and bench (`node --import tsx producer-process.ts`).
- * Reads its task as JSON from PRODUCER_TASK, waits for `startAt`, offers `perSecond` values for
- * `seconds`, and prints one JSON line: the outcome of every value and the 'limits' signals it saw.
+ * Reads its task as JSON from PRODUCER_TASK, creates its producer, says `ready` to its parent (IPC)
+ * and waits for the start time the parent sends once every process is ready, offers `perSecond`
+ * values for `seconds`, and prints one JSON line: the outcome of every value and the 'limits' signals it saw.
  */
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -16,8 +17,6 @@ export interface ProducerTask {
   streamName: string;
   /** Redis port to share the limits through; none: this process limits itself alone. */
   redisPort?: number;
-  /** Date.now() at which to start offering. */
-  startAt: number;
   seconds: number;
   perSecond: number;
   /** First value; values are consecutive integers. */
@@ -55,7 +54,16 @@ producer.signals$.subscribe((s) => {
 const payload = 'x'.repeat(task.payloadBytes);
 const perTick = task.perSecond / 100;
 
-await new Promise((resolve) => setTimeout(resolve, Math.max(0, task.startAt - Date.now())));
+/** What the parent sends once every process is ready: Date.now() at which to start offering. */
+export interface StartMessage {
+  startAt: number;
+}
+const { startAt } = await new Promise<StartMessage>((resolve) => {
+  process.once('message', (m) => resolve(m as StartMessage));
+  process.send!('ready');
+});
+process.disconnect();
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
 await new Promise<void>((resolve, reject) =>
   interval(10)
     .pipe(

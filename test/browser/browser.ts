@@ -46,15 +46,19 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves a folder on 127.0.0.1: `/x/` answers `/x/index.html`, `/x` answers `/x.html` when that exists. 404s are counted. */
-export async function serveDir(root: string): Promise<{ url: string; notFound: string[]; close(): Promise<void> }> {
+/**
+ * Serves a folder on 127.0.0.1 under `base` (a site published at `/name/`): `/x/` answers `/x/index.html`,
+ * `/x` answers `/x.html` when that exists. 404s are counted, and so is any path outside `base`.
+ */
+export async function serveDir(root: string, base = '/'): Promise<{ url: string; notFound: string[]; close(): Promise<void> }> {
   const notFound: string[] = [];
   const server = http.createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const requested = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const path = `/${requested.slice(base.length)}`;
     const candidates = [path, path.endsWith('/') ? `${path}index.html` : `${path}.html`].map((p) => join(root, normalize(p)));
-    const file = candidates.find((f) => f.startsWith(root) && existsSync(f) && statSync(f).isFile());
+    const file = requested.startsWith(base) ? candidates.find((f) => f.startsWith(root) && existsSync(f) && statSync(f).isFile()) : undefined;
     if (!file) {
-      notFound.push(path);
+      notFound.push(requested);
       res.writeHead(404, { 'content-type': 'text/plain' });
       return void res.end('not found');
     }

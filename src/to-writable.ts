@@ -51,7 +51,9 @@ export const TO_WRITABLE_IN_BROWSER = 'toWritable needs Node streams; in browser
  * event; failed ones are counted in `failed`. When the stream cannot be written at all (a
  * `KinesisStreamError`) or a value did not fit (`BufferOverflow`, under the default `'fail'` overflow
  * policy) the Writable is destroyed with that error. It finishes once every value has its outcome.
- * Node only: the browser build's `toWritable` throws (use `producer.put`).
+ * Destroyed from outside (a source that failed), it emits no more outcomes, but the values it took
+ * are still sent: `producer.close()` waits for them. Node only: the browser build's `toWritable`
+ * throws (use `producer.put`).
  *
  * @example
  * ```ts

@@ -105,6 +105,25 @@ writable('a value that cannot fit (overflow policy fail): the stream is destroye
   client.destroy();
 }));
 
+writable('a source that fails: pipeline rejects with its error, and every value already taken is still sent', withTimeout(30_000, async () => {
+  await local.createStream('source-fails', 2);
+  const client = local.client();
+  const producer = createProducer({ client, streamName: 'source-fails' });
+  let taken = 0;
+  const sink = toWritable(producer, (n: number) => (taken++, toRecord(n)));
+  async function* source() {
+    for (let i = 0; i < 500; i++) yield i;
+    throw new Error('disk gone');
+  }
+  const error = await pipeline(source, sink).then(() => undefined, (e: unknown) => e);
+  assert.is((error as Error).message, 'disk gone');
+  assert.ok(sink.destroyed);
+  await producer.close();
+  client.destroy();
+  assert.is(taken, 500);
+  assert.equal(await storedValues('source-fails'), Array.from({ length: 500 }, (_, i) => i));
+}));
+
 writable('pressure high: writes wait, so the source is read no faster than the producer drains', withTimeout(60_000, async () => {
   await local.createStream('pressure', 1);
   const client = local.client();

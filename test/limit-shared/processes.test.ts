@@ -11,7 +11,7 @@ let local: LocalKinesis;
 let redis: RedisServer;
 
 function summary(r: RunResult) {
-  const { reports, throttledIn, acceptedIn, ...figures } = r;
+  const { reports, throttledIn, acceptedIn, maxSendingWindow, ...figures } = r;
   return JSON.stringify({ ...figures, limits: reports.map((p) => p.limits.map((l) => l.mode)) });
 }
 

@@ -65,6 +65,8 @@ export interface RunResult {
   throttledIn(from: number, to: number, shard?: number): number;
   /** Records accepted per second in a window, by one shard (an index) or all. */
   acceptedIn(from: number, to: number, shard?: number): number;
+  /** Most records all processes together sent to one shard within any one second of a window. */
+  maxSendingWindow(from: number, to: number): number;
 }
 
 export async function runProcesses(o: RunOptions): Promise<RunResult> {
@@ -169,6 +171,10 @@ export async function runProcesses(o: RunOptions): Promise<RunResult> {
         const w = window(from, to, shard);
         return Math.round(w.accepted / w.seconds);
       },
+      maxSendingWindow(from, to) {
+        const sends = reports.flatMap((p) => p.sends).filter(([at]) => at >= from && at < to);
+        return Math.max(0, ...shardIds.map((_, shard) => busiestSecond(sends.filter((s) => s[1] === shard))));
+      },
     };
   } finally {
     clearInterval(sampler);
@@ -177,6 +183,19 @@ export async function runProcesses(o: RunOptions): Promise<RunResult> {
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Most records within any one second of [at, shard, records] sends. */
+function busiestSecond(sends: [number, number, number][]): number {
+  const sorted = [...sends].sort((a, b) => a[0] - b[0]);
+  let most = 0;
+  let inWindow = 0;
+  for (let first = 0, last = 0; last < sorted.length; last++) {
+    inWindow += sorted[last][2];
+    while (sorted[last][0] - sorted[first][0] >= 1000) inWindow -= sorted[first++][2];
+    most = Math.max(most, inWindow);
+  }
+  return most;
+}
 
 /** Every sent value stored once, on the shard its outcome named; nothing else stored. */
 async function checkReadBack(local: LocalKinesis, streamName: string, reports: ProducerReport[]): Promise<number> {

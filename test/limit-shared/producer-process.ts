@@ -32,6 +32,8 @@ export interface ProducerReport {
   failed: { value: number; code: string }[];
   limits: { at: number; mode: string; reason: string; share?: number }[];
   serviceThrottled: number;
+  /** [Date.now() when sent, shard index, Kinesis records] of every PutRecords request. */
+  sends: [number, number, number][];
 }
 
 const task = JSON.parse(process.env.PRODUCER_TASK!) as ProducerTask;
@@ -46,10 +48,13 @@ const producer = createProducer({
   streamName: task.streamName,
   ...(task.redisPort === undefined ? {} : { limits: { redis: { port: task.redisPort, host: '127.0.0.1' }, key: task.streamName } }),
 });
-const report: ProducerReport = { offered: 0, sent: [], expired: 0, failed: [], limits: [], serviceThrottled: 0 };
+const report: ProducerReport = { offered: 0, sent: [], expired: 0, failed: [], limits: [], serviceThrottled: 0, sends: [] };
+const shardIndex = (shardId: string) => Number(shardId.slice(shardId.lastIndexOf('-') + 1));
 producer.signals$.subscribe((s) => {
   if (s.type === 'limits') report.limits.push({ at: Date.now(), mode: s.mode, reason: s.reason, ...(s.share === undefined ? {} : { share: s.share }) });
   if (s.type === 'throttled' && s.source === 'service') report.serviceThrottled += s.count;
+  // Emitted when the answer comes; the request went out durationMs earlier, on the same clock.
+  if (s.type === 'batchSent') report.sends.push([Date.now() - s.durationMs, shardIndex(s.shardId), s.records]);
 });
 const payload = 'x'.repeat(task.payloadBytes);
 const perTick = task.perSecond / 100;
@@ -77,7 +82,7 @@ await new Promise<void>((resolve, reject) =>
     )
     .subscribe({
       next: (o) => {
-        if (o.ok) report.sent.push([o.value, Number(o.shardId.slice(o.shardId.lastIndexOf('-') + 1))]);
+        if (o.ok) report.sent.push([o.value, shardIndex(o.shardId)]);
         else if (o.error.code === 'Expired') report.expired++;
         else report.failed.push({ value: o.value, code: o.error.code });
       },

@@ -55,5 +55,5 @@ export function planTools(missing: readonly SystemTool[], host: Host): ToolPlan 
 
 /** The message when the tools are still missing after an install that reported success. */
 export function stillMissing(missing: readonly SystemTool[]): string {
-  return `${listing(missing)} still not found on PATH after apt-get installed ${missing.map((t) => t.aptPackage).join(' ')}: check PATH (it needs /usr/bin).\n`;
+  return `${listing(missing)} still not found after apt-get installed ${missing.map((t) => t.aptPackage).join(' ')}: check PATH (it needs /usr/bin) and CHROMIUM_PATH.\n`;
 }

@@ -6,24 +6,12 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { decodeAggregate, isAggregate } from '../../src/aggregation/index.js';
 import { createProducer } from '../../src/producer/create-producer.js';
 import type { LocalKinesis } from '../../src/testing/index.js';
 import { toWritable } from '../../src/to-writable-node.js';
 import { readBack } from './read-back.js';
 
-setFlagsFromString('--expose-gc');
-/** A full collection, so heap figures count what is still referenced, not garbage. */
-const gc = runInNewContext('gc') as () => void;
-const heapAfterGc = () => {
-  gc();
-  return process.memoryUsage().heapUsed;
-};
-
-/** How often the heap is measured during the run, in ms. */
-const HEAP_SAMPLE_MS = 1000;
 
 /** Line `i`: its number first, so the read-back can count it; ~100 bytes, like an access-log line. */
 export const line = (i: number) => `${i} 10.0.${i % 256}.${(i * 7) % 256} - - "GET /items/${i % 5000}?page=${i % 37} HTTP/1.1" 200 ${(i * 13) % 9000}`;
@@ -55,9 +43,9 @@ export interface FileRun {
   mostHeld: number;
   /** Most lines read from the file and not yet decided. */
   mostRead: number;
-  /** Heap after a full collection: before the run, and the most during it, in bytes. */
-  heapBefore: number;
-  heapPeak: number;
+  /** Heap after a full collection: before the run, and the most during it, in bytes (with `gc` only). */
+  heapBefore?: number;
+  heapPeak?: number;
   seconds: number;
   /** Lines read back once, more than once, and not at all. */
   once: number;
@@ -65,7 +53,22 @@ export interface FileRun {
   missing: number;
 }
 
-export async function fileThroughWritable(o: { local: LocalKinesis; streamName: string; shards: number; file: string; count: number; maxBufferedRecords: number }): Promise<FileRun> {
+export interface FileRunOptions {
+  local: LocalKinesis;
+  streamName: string;
+  shards: number;
+  file: string;
+  count: number;
+  maxBufferedRecords: number;
+  /**
+   * A full garbage collection (`node --expose-gc`'s `gc`): the heap is then measured after one every
+   * `heapSampleMs` during the run. Costly in a process with a large heap: for the benchmark only.
+   */
+  gc?: () => void;
+  heapSampleMs?: number;
+}
+
+export async function fileThroughWritable(o: FileRunOptions): Promise<FileRun> {
   await o.local.createStream(o.streamName, o.shards);
   const client = o.local.client();
   const producer = createProducer({ client, streamName: o.streamName, aggregation: {}, maxBufferedRecords: o.maxBufferedRecords });
@@ -87,9 +90,11 @@ export async function fileThroughWritable(o: { local: LocalKinesis; streamName: 
       yield text;
     }
   };
-  const heapBefore = heapAfterGc();
+  const { gc } = o;
+  const heapAfterGc = () => (gc?.(), process.memoryUsage().heapUsed);
+  const heapBefore = gc && heapAfterGc();
   let heapPeak = heapBefore;
-  const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, heapAfterGc())), HEAP_SAMPLE_MS);
+  const sampler = gc && setInterval(() => (heapPeak = Math.max(heapPeak!, heapAfterGc())), o.heapSampleMs ?? 500);
   const started = Date.now();
   try {
     await pipeline(createReadStream(o.file, 'utf8'), lines, counted, sink);
@@ -98,7 +103,7 @@ export async function fileThroughWritable(o: { local: LocalKinesis; streamName: 
     clearInterval(sampler);
   }
   const seconds = (Date.now() - started) / 1000;
-  heapPeak = Math.max(heapPeak, heapAfterGc());
+  if (gc) heapPeak = Math.max(heapPeak!, heapAfterGc());
 
   const seen = new Uint8Array(o.count);
   for (const records of (await readBack(client, o.streamName)).values()) {
@@ -117,5 +122,5 @@ export async function fileThroughWritable(o: { local: LocalKinesis; streamName: 
     if (times === 1) once++;
     if (times > 1) duplicates++;
   }
-  return { lines: read, sent: sink.sent, failed: sink.failed, mostHeld, mostRead, heapBefore, heapPeak, seconds, once, duplicates, missing: o.count - once - duplicates };
+  return { lines: read, sent: sink.sent, failed: sink.failed, mostHeld, mostRead, ...(gc ? { heapBefore, heapPeak } : {}), seconds, once, duplicates, missing: o.count - once - duplicates };
 }

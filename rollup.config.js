@@ -20,11 +20,13 @@ const entries = [
 
 /**
  * The `"node"` build swaps modules for Node's faster built-ins: the pure-JS MD5 of aggregates for
- * node:crypto's, TextEncoder for Buffer.from.
+ * node:crypto's, TextEncoder for Buffer.from; and `toWritable`, which throws in browsers, for the one
+ * built on node:stream. src/index-node.ts makes the same swaps for code run from the sources.
  */
 const NODE_SWAPS = [
   { source: './checksum.js', under: '/src/aggregation/', to: './src/aggregation/checksum-node.ts' },
   { source: './utf8-encode.js', under: '/src/', to: './src/utf8-encode-node.ts' },
+  { source: './to-writable.js', under: '/src/', to: './src/to-writable-node.ts' },
 ];
 const nodeSwaps = {
   name: 'node-swaps',

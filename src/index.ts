@@ -15,6 +15,7 @@ export { backoffDelay, type RetryOptions } from './retry/backoff.js';
 export { classifyCode, classifyError, type FailureKind, type ClassifiedError } from './retry/classify.js';
 export * from './limits.js';
 export { pullFrom, type PressureSource } from './pull-from.js';
+export { toWritable, type KinesisWritable, type ToWritableOptions } from './to-writable.js';
 export type { Pressure, PressureLevel, PressureState } from './producer/pressure.js';
 export type { OverflowPolicy } from './producer/options.js';
 export { createAdaptiveRate, type AdaptiveRate, type AdaptiveRateOptions } from './limit/adaptive-rate.js';

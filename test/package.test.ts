@@ -1,12 +1,14 @@
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { builtinModules, createRequire } from 'node:module';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const root = new URL('..', import.meta.url).pathname;
 const builtins = new Set(builtinModules);
-/** Node-only by design: the local Kinesis, and the `"node"` build's MD5 and UTF-8 encoder. */
+/** Node-only by design: the local Kinesis, and the `"node"` build's MD5, UTF-8 encoder and toWritable. */
 const nodeOnly = (file: string) => file.includes('/src/testing/') || file.endsWith('-node.ts');
 
 function files(dir: string): string[] {
@@ -20,8 +22,8 @@ const browser = suite('browser-safe sources');
 browser('no Node built-in is imported by the library outside its Node-only files', () => {
   const offenders: string[] = [];
   for (const file of files(join(root, 'src')).filter((f) => f.endsWith('.ts') && !nodeOnly(f))) {
-    // Import and export statements only (doc comment examples may show Node code).
-    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\b[^;]*?from\s+'([^']+)'/gm)) {
+    // Import and export statements only (doc comment examples may show Node code); type-only ones are erased.
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\b(?! type\b)[^;]*?from\s+'([^']+)'/gm)) {
       if (spec.startsWith('node:') || builtins.has(spec)) offenders.push(`${file}: ${spec}`);
     }
   }
@@ -46,5 +48,27 @@ dist('the browser build has no node: import; the node build uses node:crypto; bo
   }
   const testing = await import('rxjs-kinesis/testing');
   assert.type(testing.startLocalKinesis, 'function');
+});
+dist('toWritable: the node build makes a Node Writable; the browser build throws, saying what to use', async () => {
+  assert.not.match(readFileSync(join(root, 'dist/index.mjs'), 'utf8'), /node:stream/);
+  assert.match(readFileSync(join(root, 'dist/index.node.mjs'), 'utf8'), /from 'node:stream'/);
+  const producer = { put: () => (source: unknown) => source, pressure$: { subscribe: () => ({ unsubscribe() {} }) } };
+  const record = (line: string) => ({ partitionKey: line, data: line });
+  for (const file of ['dist/index.mjs', 'dist/index.cjs']) {
+    const browser = file.endsWith('.cjs') ? createRequire(import.meta.url)(join(root, file)) : await import(join(root, file));
+    assert.throws(() => browser.toWritable(producer, record), /^toWritable needs Node streams; in browsers use producer\.put$/);
+  }
+  const { Writable } = await import('node:stream');
+  for (const file of ['dist/index.node.mjs', 'dist/index.node.cjs']) {
+    const node = file.endsWith('.cjs') ? createRequire(import.meta.url)(join(root, file)) : await import(join(root, file));
+    const { createProducer } = node;
+    const client = new KinesisClient({ region: 'us-east-1' }); // nothing is written: no request goes out
+    const real = createProducer({ client, streamName: 'never-written' });
+    const sink = node.toWritable(real, record);
+    assert.ok(sink instanceof Writable && sink.writableObjectMode, file);
+    sink.destroy();
+    await real.close();
+    client.destroy();
+  }
 });
 dist.run();

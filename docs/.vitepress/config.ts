@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type DefaultTheme } from 'vitepress';
 
 const API_DIR = fileURLToPath(new URL('../api/', import.meta.url));
+/** Where the site is published: https://rxjs-kinesis.github.io/rxjs-kinesis/ (package.json's homepage). */
+export const BASE = '/rxjs-kinesis/';
 /** The benchmarks page is written by the benchmark work; list it once it exists. */
 const BENCHMARKS = existsSync(fileURLToPath(new URL('../benchmarks.md', import.meta.url)));
 
@@ -11,6 +13,7 @@ export const RECIPES: DefaultTheme.SidebarItem[] = [
   { text: 'How do I send IoT events keyed by device id?', link: '/recipes/iot-device-events' },
   { text: 'How do I spot and fix a hot shard?', link: '/recipes/hot-shard' },
   { text: 'How do I stream a huge file in bounded memory?', link: '/recipes/huge-file' },
+  { text: 'How do I send from a Node stream pipeline?', link: '/recipes/node-streams' },
   { text: 'How do I watch retries and throttles live?', link: '/recipes/watch-signals' },
   { text: 'What do I do with values that failed?', link: '/recipes/failed-values' },
   { text: 'How do I shut down gracefully in a container or Lambda?', link: '/recipes/graceful-shutdown' },
@@ -47,7 +50,9 @@ function apiSidebar(): DefaultTheme.SidebarItem[] {
 export default defineConfig({
   title: 'rxjs-kinesis',
   description: 'RxJS operators that make any Observable a reliable producer for Amazon Kinesis Data Streams.',
-  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
+  base: BASE,
+  // Links in head are not rewritten to the base.
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: `${BASE}favicon.svg` }]],
   cleanUrls: false,
   lastUpdated: false,
   // The example app and the scripts are code, not pages.

@@ -2,33 +2,34 @@
  * The demo: IoT device events into a Kinesis stream through `createProducer`, then every shard read
  * back and checked. With no `--stream`, it starts a local Kinesis in this process.
  *
- *   npm run demo -- --values 100000 --shards 4 [--no-aggregation] [--no-limits]
+ *   npm run demo -- --help
+ *   npm run demo -- --values 100000 --shards 4 [--devices 1000] [--no-aggregation] [--no-limits]
  *   npm run demo -- --stream my-stream --region eu-west-1   # a real stream, default credential chain
  */
 import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { parseArgs } from 'node:util';
 import { interval, range, map } from 'rxjs';
-import { createProducer, decodeAggregate, isAggregate, type PutOutcome } from '../../src/index.js';
+import { createProducer, decodeAggregate, isAggregate, listAllShards, type PutOutcome } from '../../src/index.js';
 import { startLocalKinesis } from '../../src/testing/index.js';
 import { readBack } from '../../test/helpers/read-back.js';
+import { describeRun, parseDemoArgs } from './demo-args.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const { values: args } = parseArgs({
-  options: {
-    values: { type: 'string', default: '100000' },
-    shards: { type: 'string', default: '4' },
-    devices: { type: 'string', default: '1000' },
-    stream: { type: 'string' },
-    endpoint: { type: 'string' },
-    region: { type: 'string' },
-    'no-limits': { type: 'boolean', default: false },
-    'no-aggregation': { type: 'boolean', default: false },
-  },
-});
-const total = Number(args.values);
-const shardCount = Number(args.shards);
-const devices = Number(args.devices);
+/** Exit code of a command line that cannot run, as shells and parseArgs-based tools use it. */
+const USAGE_ERROR = 2;
+
+const parsed = parseDemoArgs(process.argv.slice(2));
+if (parsed.kind === 'help') {
+  process.stdout.write(parsed.text);
+  process.exit(0);
+}
+if (parsed.kind === 'invalid') {
+  process.stderr.write(`${parsed.message}\n`);
+  process.exit(USAGE_ERROR);
+}
+const args = parsed.options;
+const total = args.values;
+const devices = args.devices;
 const runId = Date.now().toString(36);
 
 interface DeviceEvent {
@@ -51,20 +52,34 @@ const event = (seq: number): DeviceEvent => ({
   battery: Math.round(100 - (seq % 100)),
 });
 
+/** A client for `--stream`: the default credential chain, or dummy credentials for a local `--endpoint`. */
+function streamClient(): KinesisClient {
+  const local = args.endpoint !== undefined && process.env.AWS_ACCESS_KEY_ID === undefined;
+  return new KinesisClient({
+    ...(args.endpoint ? { endpoint: args.endpoint } : {}),
+    ...(args.region ? { region: args.region } : {}),
+    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+}
+
 async function main(): Promise<number> {
   // The local Kinesis keeps the service's per-shard limits (1000 records/s, 1 MiB/s) unless told not to.
-  const local = args.stream && !args.endpoint ? undefined : await startLocalKinesis({ limits: !args['no-limits'] });
+  const local = args.stream === undefined ? await startLocalKinesis({ limits: args.limits }) : undefined;
   const streamName = args.stream ?? 'iot-demo';
-  const client = local
-    ? local.client()
-    : new KinesisClient({ ...(args.endpoint ? { endpoint: args.endpoint } : {}), ...(args.region ? { region: args.region } : {}) });
+  const client = local ? local.client() : streamClient();
   try {
+    let shardCount = args.shards;
     if (local) {
       await local.createStream(streamName, shardCount);
-      console.log(`local Kinesis at ${local.endpoint}, stream ${streamName} with ${shardCount} shards`);
+      console.log(`local Kinesis at ${local.endpoint}, stream ${streamName} with ${shardCount} shards${args.limits ? '' : ' (shard limits not enforced)'}`);
+    } else {
+      shardCount = (await listAllShards(client, { streamName })).filter((s) => s.SequenceNumberRange?.EndingSequenceNumber === undefined).length;
+      console.log(`stream ${streamName} with ${shardCount} open shards${args.endpoint ? ` at ${args.endpoint}` : ''}`);
     }
+    const eventBytes = Buffer.byteLength(JSON.stringify(event(total - 1))) + event(total - 1).deviceId.length;
+    console.log(describeRun(args, shardCount, eventBytes));
     // Aggregation packs the small events of each shard into KPL records: ~10x the events per shard-second.
-    const producer = createProducer({ client, streamName, aggregation: args['no-aggregation'] ? false : {} });
+    const producer = createProducer({ client, streamName, aggregation: args.aggregation ? {} : false });
     const counts = { sent: 0, failed: 0, retries: 0 };
     producer.signals$.subscribe((s) => {
       if (s.type === 'retryScheduled') counts.retries += s.count;
@@ -140,8 +155,8 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => process.exit(code),
-  (error) => {
-    console.error(error);
+  (error: Error & { code?: string }) => {
+    console.error(`\ndemo failed: ${error.code ?? error.name}: ${error.message}`);
     process.exit(1);
   },
 );

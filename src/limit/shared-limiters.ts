@@ -11,6 +11,7 @@ import {
   checkSharedLimits,
   fallbackShare,
   keyPrefix,
+  rejoined,
   streamKey,
   type SharedLimitsOptions,
   type StreamNames,
@@ -40,7 +41,8 @@ interface Ticket {
  * Per-shard limits shared by every producer process through Redis (see `createSharedShard`). While
  * Redis is unreachable each process falls back to a local bucket with its share of the budget, and
  * the batches waiting on Redis move there: acquire() never fails while the limiters live, so the
- * engine never drops a batch. Redis back, new batches wait on it again.
+ * engine never drops a batch. Redis back, new batches wait on it again, and on the local bucket too
+ * until the processes last seen are back on Redis (see `rejoined`).
  */
 export function createSharedLimiters(o: SharedLimitersOptions): ShardGate {
   checkSharedLimits(o.shared);
@@ -53,6 +55,10 @@ export function createSharedLimiters(o: SharedLimitersOptions): ShardGate {
   const onRedis = new Set<Ticket>();
   let mode: 'shared' | 'local' = 'shared';
   let local: ShardGate | undefined;
+  /** Processes last seen when Redis went away. */
+  let before: number | undefined;
+  /** When Redis came back after being away, until every process last seen is back. */
+  let rejoinedAt: number | undefined;
   let disposed = false;
   const link = createRedisLink({ redis: o.shared.redis, presenceKey: `${keyPrefix(key)}:processes`, onChange });
   const ctx: SharedShardContext = {
@@ -84,10 +90,15 @@ export function createSharedLimiters(o: SharedLimitersOptions): ShardGate {
 
   function onChange(up: boolean, reason: string): void {
     if (up) {
+      const back = mode === 'local' && !rejoined(link.processes, before, 0);
+      rejoinedAt = back ? scheduler.now() : undefined;
       mode = 'shared';
-      o.onSignal?.({ type: 'limits', mode, reason, processes: link.processes });
+      const waiting = back ? `; keeps its local share until the ${before} processes last seen are back` : '';
+      o.onSignal?.({ type: 'limits', mode, reason: `${reason}${waiting}`, processes: link.processes });
       return;
     }
+    before = link.processes;
+    rejoinedAt = undefined;
     mode = 'local';
     const share = fallbackShare(o.shared.fallbackShare, link.processes);
     const previous = local;
@@ -116,7 +127,13 @@ export function createSharedLimiters(o: SharedLimitersOptions): ShardGate {
     }
   }
 
-  /** Sends a ticket to wait on Redis or on the local bucket; a path that fails sends it on again. */
+  /** Whether Redis is back but not yet every process last seen: the local share still caps this one. */
+  function rejoining(): boolean {
+    if (rejoinedAt !== undefined && rejoined(link.processes, before, scheduler.now() - rejoinedAt)) rejoinedAt = undefined;
+    return rejoinedAt !== undefined;
+  }
+
+  /** Sends a ticket to wait on Redis or on the local bucket (or both, while rejoining); a path that fails sends it on again. */
   function route(t: Ticket, via: 'shared' | 'local' = mode): void {
     if (disposed || t.done) return;
     const r = ++t.route;
@@ -129,14 +146,22 @@ export function createSharedLimiters(o: SharedLimitersOptions): ShardGate {
       );
       return;
     }
-    onRedis.add(t);
-    shard(t.shardId)
-      .take(t.weight, () => grant(t))
-      .catch(() => {
-        if (stale()) return;
-        link.suspect();
-        route(t, 'local');
-      });
+    const onShared = () => {
+      onRedis.add(t);
+      shard(t.shardId)
+        .take(t.weight, () => grant(t))
+        .catch(() => {
+          if (stale()) return;
+          link.suspect();
+          route(t, 'local');
+        });
+    };
+    if (!rejoining()) return onShared();
+    // Counted in both buckets: the shared one sees this process's use, the local one keeps it to its share.
+    acquireLocally(t.shardId, t.weight).then(
+      () => stale() || (mode === 'local' ? grant(t) : onShared()),
+      () => stale() || route(t),
+    );
   }
 
   return {

@@ -66,6 +66,12 @@ export const CHECK_INTERVAL_MS = 500;
 export const CHECK_TIMEOUT_MS = 1000;
 /** A process not seen for this long no longer counts among the processes sharing the budget, in ms. */
 export const PRESENCE_WINDOW_MS = 4 * CHECK_INTERVAL_MS;
+/**
+ * How long a process that is back on Redis waits for the others it last saw, in ms. Until they are
+ * back (or this passes: one still away is taken as gone) it keeps its local share as a cap, so it never
+ * takes the whole shared budget while others still send on their local shares.
+ */
+export const REJOIN_TIMEOUT_MS = 5000;
 /** Redis keys of a stream's shared limits expire after this long without use, in ms. */
 export const SHARED_KEY_TTL_MS = 10 * 60_000;
 /** How often a process with waiting batches settles the shared rate (AIMD) with Redis, in ms. */
@@ -93,6 +99,15 @@ export const limiterId = (key: string, shardId: string) => `{${keyPrefix(key)}:$
 /** The fraction of a shard's budget one process uses alone while Redis is unreachable. */
 export function fallbackShare(configured: number | undefined, processesLastSeen: number | undefined): number {
   return configured ?? 1 / Math.max(1, processesLastSeen ?? 1);
+}
+
+/**
+ * Whether a process back on Redis for `elapsedMs` may use the shared budget without its local cap: it
+ * counts again every process it saw before Redis went away (each of them is then back on the shared
+ * bucket too), or it waited `REJOIN_TIMEOUT_MS`.
+ */
+export function rejoined(processesNow: number | undefined, processesBefore: number | undefined, elapsedMs: number): boolean {
+  return (processesNow ?? 0) >= (processesBefore ?? 1) || elapsedMs >= REJOIN_TIMEOUT_MS;
 }
 
 /** Checks the options once, so a bad one throws at `createProducer`. */

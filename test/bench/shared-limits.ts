@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { startLocalKinesis } from '../../src/testing/index.js';
 import { runProcesses, type RunResult } from '../limit-shared/processes.js';
-import { redisAvailable, startRedis } from '../limit-shared/redis-server.js';
+import { requireRedis, startRedis } from '../limit-shared/redis-server.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { values: args } = parseArgs({
@@ -32,7 +32,7 @@ const CUT = { at: Number(args.cutAt), shard: 1, fraction: 0.5 };
 const SHARDS = 2;
 const CAPACITY = SHARDS * 1000;
 
-if (!redisAvailable()) process.exit(1);
+requireRedis();
 
 /** From which second after `from` every 1-s window until `to` stays under 2% throttled. */
 function settledAfter(r: RunResult, from: number, to: number): number | undefined {

@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { findChromium } from '../setup/find-tools.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = findChromium() ?? '/usr/bin/chromium';
 
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -18,8 +19,8 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   if (!existsSync(CHROMIUM)) {
     const line = '!'.repeat(100);
     console.error(`\n${line}\n!! Chromium is missing at ${CHROMIUM}: the browser tests cannot run.`);
-    console.error(`!! Install it with: apt-get install -y chromium   (.ci/run does so on CI; CHROMIUM_PATH overrides the path)`);
-    console.error(`!! CI=${process.env.CI ?? '(unset)'}: failing rather than skipping.\n${line}\n`);
+    console.error(`!! npm test installs it (apt-get install -y chromium) or says how; CHROMIUM_PATH overrides the path.`);
+    console.error(`!! Failing rather than skipping.\n${line}\n`);
     throw new Error(`Chromium is missing at ${CHROMIUM}`);
   }
   const profile = mkdtempSync(join(tmpdir(), 'rxjs-kinesis-chromium-'));
@@ -45,15 +46,19 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serves a folder on 127.0.0.1: `/x/` answers `/x/index.html`, `/x` answers `/x.html` when that exists. 404s are counted. */
-export async function serveDir(root: string): Promise<{ url: string; notFound: string[]; close(): Promise<void> }> {
+/**
+ * Serves a folder on 127.0.0.1 under `base` (a site published at `/name/`): `/x/` answers `/x/index.html`,
+ * `/x` answers `/x.html` when that exists. 404s are counted, and so is any path outside `base`.
+ */
+export async function serveDir(root: string, base = '/'): Promise<{ url: string; notFound: string[]; close(): Promise<void> }> {
   const notFound: string[] = [];
   const server = http.createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const requested = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    const path = `/${requested.slice(base.length)}`;
     const candidates = [path, path.endsWith('/') ? `${path}index.html` : `${path}.html`].map((p) => join(root, normalize(p)));
-    const file = candidates.find((f) => f.startsWith(root) && existsSync(f) && statSync(f).isFile());
+    const file = requested.startsWith(base) ? candidates.find((f) => f.startsWith(root) && existsSync(f) && statSync(f).isFile()) : undefined;
     if (!file) {
-      notFound.push(path);
+      notFound.push(requested);
       res.writeHead(404, { 'content-type': 'text/plain' });
       return void res.end('not found');
     }

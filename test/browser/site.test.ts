@@ -7,6 +7,8 @@ import { launchChromium, runNpm, serveDir, withTimeout } from './browser.js';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const DIST = join(ROOT, 'docs/.vitepress/dist');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
+/** Where the site is published (docs/.vitepress/config.ts): it is served here under the same path. */
+const BASE = /export const BASE = '([^']+)'/.exec(readFileSync(join(ROOT, 'docs/.vitepress/config.ts'), 'utf8'))![1];
 /** Pages loaded in Chromium at once. */
 const CONCURRENCY = 4;
 
@@ -17,8 +19,10 @@ function htmlFiles(dir: string): string[] {
   });
 }
 
-/** The page a site path names, as VitePress writes them (`/a/` → `/a/index.html`, `/a` → `/a.html`). */
-function fileOf(path: string): string | undefined {
+/** The page a site path names (under the base), as VitePress writes them (`/a/` → `/a/index.html`, `/a` → `/a.html`). */
+function fileOf(sitePath: string): string | undefined {
+  if (!sitePath.startsWith(BASE)) return undefined;
+  const path = `/${sitePath.slice(BASE.length)}`;
   const candidates = [path, path.endsWith('/') ? `${path}index.html` : `${path}.html`].map((p) => join(DIST, p));
   return candidates.find((f) => existsSync(f) && statSync(f).isFile());
 }
@@ -34,7 +38,7 @@ let browser: Awaited<ReturnType<typeof launchChromium>>;
 site.before(async () => {
   // npm test builds the site here: typedoc for the API pages, then VitePress (dead links fail the build).
   if (process.env.DOCS_SKIP_BUILD !== '1') runNpm('docs:build');
-  server = await serveDir(DIST);
+  server = await serveDir(DIST, BASE); // as published: under the base
   browser = await launchChromium();
 });
 
@@ -65,7 +69,7 @@ site(
       page.on('response', (r) => r.status() >= 400 && errors.push(`${current}: ${r.status()} ${r.url()}`));
       for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
         current = path;
-        const response = await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
+        const response = await page.goto(`${server.url}${BASE.slice(0, -1)}${path}`, { waitUntil: 'load' });
         if (response?.status() !== 200) errors.push(`${path}: HTTP ${response?.status()}`);
         const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
         for (const href of hrefs) {

@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createProducer } from '../../src/index.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
-import { redisAvailable, startRedis } from '../limit-shared/redis-server.js';
+import { requireRedis, startRedis } from '../limit-shared/redis-server.js';
 import * as aggregationLambda from '../../docs/recipes/code/aggregation-lambda.js';
 import * as failedValues from '../../docs/recipes/code/failed-values.js';
 import * as gracefulShutdown from '../../docs/recipes/code/graceful-shutdown.js';
@@ -14,10 +14,13 @@ import * as hotShard from '../../docs/recipes/code/hot-shard.js';
 import * as hugeFile from '../../docs/recipes/code/huge-file.js';
 import * as iotDeviceEvents from '../../docs/recipes/code/iot-device-events.js';
 import * as localThrottling from '../../docs/recipes/code/local-throttling.js';
+import * as nodeStreams from '../../docs/recipes/code/node-streams.js';
 import * as sharedLimits from '../../docs/recipes/code/shared-limits.js';
 import * as stages from '../../docs/recipes/code/stages.js';
 import * as watchSignals from '../../docs/recipes/code/watch-signals.js';
 import { matchesDocumentedOutput, printed, shape } from './output.js';
+import { decodeAggregate, isAggregate } from '../../src/index.js';
+import { readBack } from '../helpers/read-back.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -86,6 +89,24 @@ recipes('huge file: every line sent, reading paused before any shard had more th
   matchesDocumentedOutput('huge-file', lines, 'shapes');
 }));
 // #endregion huge-file
+
+// #region node-streams
+recipes('node streams: a file through pipeline and toWritable, every line stored once', withTimeout(30_000, async () => {
+  await kinesis.createStream('access-logs-streams', 4);
+  const file = join(scratch, 'streams.log');
+  const line = (i: number) => `10.1.${(i * 7) % 256}.${(i * 13) % 256} - - [25/Nov/2026:10:00:00 +0000] "GET /item/${i} HTTP/1.1" 200 512`;
+  writeFileSync(file, `${Array.from({ length: 5000 }, (_, i) => line(i)).join('\n')}\n`);
+  const client = kinesis.client();
+  const { result, lines } = await printed(() => nodeStreams.main({ client, streamName: 'access-logs-streams', file }));
+  assert.equal(result, { sent: 5000, failed: 0 });
+  matchesDocumentedOutput('node-streams', lines, 'exact');
+  const stored = [...(await readBack(client, 'access-logs-streams')).values()]
+    .flat()
+    .flatMap((r) => (isAggregate(r.Data!) ? decodeAggregate(r.Data!).map((u) => u.data) : [r.Data!]))
+    .map((data) => Buffer.from(data).toString());
+  assert.equal(stored.sort(), Array.from({ length: 5000 }, (_, i) => line(i)).sort());
+}));
+// #endregion node-streams
 
 // #region watch-signals
 recipes('watching signals: one line per second with retries of injected failures, then all sent', withTimeout(30_000, async () => {
@@ -178,7 +199,7 @@ recipes('aggregation for Lambda: the consumer sees every reading once, no invoca
 
 // #region shared-limits
 recipes('shared limits: three replicas on one shard share its budget through Redis', withTimeout(30_000, async () => {
-  assert.ok(redisAvailable(), 'redis-server is needed (apt-get install -y redis-server)');
+  requireRedis();
   const redis = await startRedis();
   try {
     await kinesis.createStream('shared', 1);

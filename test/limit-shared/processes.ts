@@ -2,15 +2,16 @@
  * Runs several producer processes against one stream of a local Kinesis (limits on) and measures what
  * the stream accepted: used by the shared-limits tests and by `npm run bench:shared`.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { LocalKinesis } from '../../src/testing/index.js';
 import { readBack } from '../helpers/read-back.js';
-import type { ProducerReport, ProducerTask } from './producer-process.js';
+import { allSeeEachOther } from './presence-watch.js';
+import { sleep, startChild, within } from './producer-child.js';
+import type { ProducerReport } from './producer-process.js';
 import type { RedisServer } from './redis-server.js';
 
 const SHARD_RECORDS_PER_SECOND = 1000;
-const SCRIPT = fileURLToPath(new URL('./producer-process.ts', import.meta.url));
+/** Longest wait for the processes to start, and then to see each other through Redis, in ms: a loaded machine starts them slowly. */
+const JOIN_TIMEOUT_MS = 60_000;
 
 export interface RunOptions {
   local: LocalKinesis;
@@ -23,11 +24,14 @@ export interface RunOptions {
   payloadBytes?: number;
   /** Share the budget through this Redis; none: each process limits itself alone. */
   redis?: RedisServer;
-  /** Stop Redis `at` seconds into the offer, start it again `for` seconds later. */
+  /**
+   * Stop Redis `at` seconds into the offer (or later: once every process has counted all the others,
+   * so each falls back to its fair share), start it again `for` seconds after.
+   */
   outage?: { at: number; for: number };
   /** Give shard `shard` (an index) `fraction` of its budget `at` seconds into the offer, as another writer would take the rest. */
   cut?: { at: number; shard: number; fraction: number };
-  /** Time for the processes to start and join before the offer begins, in ms. */
+  /** Time from every process ready (and, with Redis, seen by the others) to the offer's start, in ms. */
   warmupMs?: number;
 }
 
@@ -61,14 +65,39 @@ export interface RunResult {
   throttledIn(from: number, to: number, shard?: number): number;
   /** Records accepted per second in a window, by one shard (an index) or all. */
   acceptedIn(from: number, to: number, shard?: number): number;
+  /** Most records all processes together sent to one shard within any one second of a window. */
+  maxSendingWindow(from: number, to: number): number;
 }
 
 export async function runProcesses(o: RunOptions): Promise<RunResult> {
   const { local, streamName } = o;
   await local.createStream(streamName, o.shards);
-  const start = Date.now() + (o.warmupMs ?? 4000);
-  const end = start + o.seconds * 1000;
   const perSecond = (o.load * o.shards * SHARD_RECORDS_PER_SECOND) / o.processes;
+  const children = Array.from({ length: o.processes }, (_, i) =>
+    startChild({
+      endpoint: local.endpoint,
+      region: local.region,
+      streamName,
+      ...(o.redis ? { redisPort: o.redis.port } : {}),
+      seconds: o.seconds,
+      perSecond,
+      first: i * 100_000_000,
+      payloadBytes: o.payloadBytes ?? 100,
+    }),
+  );
+  const reporting = Promise.all(children.map((c) => c.report));
+  reporting.catch(() => undefined); // awaited below; a process that dies before it is ready rejects `ready` too
+  // The offer starts once every process is up and, sharing through Redis, counts the others.
+  try {
+    await within(Promise.all(children.map((c) => c.ready)), JOIN_TIMEOUT_MS, 'the producer processes did not start');
+    if (o.redis) await allSeeEachOther(o.redis.port, streamName, o.processes, JOIN_TIMEOUT_MS);
+  } catch (e) {
+    for (const c of children) c.kill();
+    throw e;
+  }
+  const start = Date.now() + (o.warmupMs ?? 1000);
+  const end = start + o.seconds * 1000;
+  for (const c of children) c.start({ startAt: start });
   const streamStats = () => local.stats().shards.filter((s) => s.streamName === streamName);
   const samples: Sample[] = [];
   const shardIds = Array.from({ length: o.shards }, (_, i) => `shardId-${String(i).padStart(12, '0')}`);
@@ -80,12 +109,19 @@ export async function runProcesses(o: RunOptions): Promise<RunResult> {
   const sampler = setInterval(sample, 250);
   const times: RunResult['times'] = { start, end };
   const timers: NodeJS.Timeout[] = [];
+  let outage: Promise<void> = Promise.resolve();
   if (o.outage && o.redis) {
     const redis = o.redis;
-    times.outage = start + o.outage.at * 1000;
-    times.restart = times.outage + o.outage.for * 1000;
-    timers.push(setTimeout(() => void redis.stop(), times.outage - Date.now()));
-    timers.push(setTimeout(() => void redis.start(), times.restart - Date.now()));
+    const { at, for: seconds } = o.outage;
+    outage = sleep(start + at * 1000 - Date.now()).then(async () => {
+      // Each process falls back to 1 / the processes it last counted: cut only once each counts them all.
+      await allSeeEachOther(redis.port, streamName, o.processes, JOIN_TIMEOUT_MS);
+      times.outage = Date.now();
+      times.restart = times.outage + seconds * 1000;
+      await redis.stop();
+      await sleep(times.restart - Date.now());
+      await redis.start();
+    });
   }
   if (o.cut) {
     const { shard, fraction } = o.cut;
@@ -93,21 +129,7 @@ export async function runProcesses(o: RunOptions): Promise<RunResult> {
     timers.push(setTimeout(() => local.setShardCapacity(shardIds[shard], fraction, streamName), times.cut - Date.now()));
   }
   try {
-    const reports = await Promise.all(
-      Array.from({ length: o.processes }, (_, i) =>
-        runChild({
-          endpoint: local.endpoint,
-          region: local.region,
-          streamName,
-          ...(o.redis ? { redisPort: o.redis.port } : {}),
-          startAt: start,
-          seconds: o.seconds,
-          perSecond,
-          first: i * 100_000_000,
-          payloadBytes: o.payloadBytes ?? 100,
-        }),
-      ),
-    );
+    const [reports] = await Promise.all([reporting, outage]);
     sample();
     const stats = streamStats();
     const accepted = stats.reduce((n, s) => n + s.acceptedRecords, 0);
@@ -149,6 +171,10 @@ export async function runProcesses(o: RunOptions): Promise<RunResult> {
         const w = window(from, to, shard);
         return Math.round(w.accepted / w.seconds);
       },
+      maxSendingWindow(from, to) {
+        const sends = reports.flatMap((p) => p.sends).filter(([at]) => at >= from && at < to);
+        return Math.max(0, ...shardIds.map((_, shard) => busiestSecond(sends.filter((s) => s[1] === shard))));
+      },
     };
   } finally {
     clearInterval(sampler);
@@ -158,26 +184,17 @@ export async function runProcesses(o: RunOptions): Promise<RunResult> {
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-function runChild(task: ProducerTask): Promise<ProducerReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
-      env: { ...process.env, PRODUCER_TASK: JSON.stringify(task) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`producer process exited with ${code}: ${err.slice(-4000)}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ProducerReport);
-      } catch (e) {
-        reject(new Error(`producer process printed no report: ${out.slice(-500)} ${err.slice(-4000)}`));
-      }
-    });
-  });
+/** Most records within any one second of [at, shard, records] sends. */
+function busiestSecond(sends: [number, number, number][]): number {
+  const sorted = [...sends].sort((a, b) => a[0] - b[0]);
+  let most = 0;
+  let inWindow = 0;
+  for (let first = 0, last = 0; last < sorted.length; last++) {
+    inWindow += sorted[last][2];
+    while (sorted[last][0] - sorted[first][0] >= 1000) inWindow -= sorted[first++][2];
+    most = Math.max(most, inWindow);
+  }
+  return most;
 }
 
 /** Every sent value stored once, on the shard its outcome named; nothing else stored. */

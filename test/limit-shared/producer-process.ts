@@ -1,7 +1,8 @@
 /**
  * One producer process of the shared-limits tests and bench (`node --import tsx producer-process.ts`).
- * Reads its task as JSON from PRODUCER_TASK, waits for `startAt`, offers `perSecond` values for
- * `seconds`, and prints one JSON line: the outcome of every value and the 'limits' signals it saw.
+ * Reads its task as JSON from PRODUCER_TASK, creates its producer, says `ready` to its parent (IPC)
+ * and waits for the start time the parent sends once every process is ready, offers `perSecond`
+ * values for `seconds`, and prints one JSON line: the outcome of every value and the 'limits' signals it saw.
  */
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -16,8 +17,6 @@ export interface ProducerTask {
   streamName: string;
   /** Redis port to share the limits through; none: this process limits itself alone. */
   redisPort?: number;
-  /** Date.now() at which to start offering. */
-  startAt: number;
   seconds: number;
   perSecond: number;
   /** First value; values are consecutive integers. */
@@ -33,6 +32,8 @@ export interface ProducerReport {
   failed: { value: number; code: string }[];
   limits: { at: number; mode: string; reason: string; share?: number }[];
   serviceThrottled: number;
+  /** [Date.now() when sent, shard index, Kinesis records] of every PutRecords request. */
+  sends: [number, number, number][];
 }
 
 const task = JSON.parse(process.env.PRODUCER_TASK!) as ProducerTask;
@@ -47,15 +48,27 @@ const producer = createProducer({
   streamName: task.streamName,
   ...(task.redisPort === undefined ? {} : { limits: { redis: { port: task.redisPort, host: '127.0.0.1' }, key: task.streamName } }),
 });
-const report: ProducerReport = { offered: 0, sent: [], expired: 0, failed: [], limits: [], serviceThrottled: 0 };
+const report: ProducerReport = { offered: 0, sent: [], expired: 0, failed: [], limits: [], serviceThrottled: 0, sends: [] };
+const shardIndex = (shardId: string) => Number(shardId.slice(shardId.lastIndexOf('-') + 1));
 producer.signals$.subscribe((s) => {
   if (s.type === 'limits') report.limits.push({ at: Date.now(), mode: s.mode, reason: s.reason, ...(s.share === undefined ? {} : { share: s.share }) });
   if (s.type === 'throttled' && s.source === 'service') report.serviceThrottled += s.count;
+  // Emitted when the answer comes; the request went out durationMs earlier, on the same clock.
+  if (s.type === 'batchSent') report.sends.push([Date.now() - s.durationMs, shardIndex(s.shardId), s.records]);
 });
 const payload = 'x'.repeat(task.payloadBytes);
 const perTick = task.perSecond / 100;
 
-await new Promise((resolve) => setTimeout(resolve, Math.max(0, task.startAt - Date.now())));
+/** What the parent sends once every process is ready: Date.now() at which to start offering. */
+export interface StartMessage {
+  startAt: number;
+}
+const { startAt } = await new Promise<StartMessage>((resolve) => {
+  process.once('message', (m) => resolve(m as StartMessage));
+  process.send!('ready');
+});
+process.disconnect();
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
 await new Promise<void>((resolve, reject) =>
   interval(10)
     .pipe(
@@ -69,7 +82,7 @@ await new Promise<void>((resolve, reject) =>
     )
     .subscribe({
       next: (o) => {
-        if (o.ok) report.sent.push([o.value, Number(o.shardId.slice(o.shardId.lastIndexOf('-') + 1))]);
+        if (o.ok) report.sent.push([o.value, shardIndex(o.shardId)]);
         else if (o.error.code === 'Expired') report.expired++;
         else report.failed.push({ value: o.value, code: o.error.code });
       },

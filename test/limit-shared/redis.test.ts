@@ -5,11 +5,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { presence, updateSharedRate, type SharedRateParams } from '../../src/limit/redis-scripts.js';
 import { TRANSIT_MARGIN, createShardLimiters } from '../../src/limit/shard-limiters.js';
+import { REJOIN_TIMEOUT_MS } from '../../src/limit/shared-limits.js';
 import type { ProducerSignal } from '../../src/producer/signals.js';
-import { redisAvailable, startRedis, type RedisServer } from './redis-server.js';
+import { requireRedis, startRedis, type RedisServer } from './redis-server.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const available = redisAvailable();
+requireRedis();
 let server: RedisServer;
 let admin: Redis;
 
@@ -49,7 +50,7 @@ bottleneck('counts whole elapsed intervals and keeps the remainder: no budget lo
   await clustered.disconnect();
   await local.stop();
 });
-if (available) bottleneck.run();
+bottleneck.run();
 
 const scripts = suite('shared limits Lua scripts');
 scripts.before(before);
@@ -86,7 +87,7 @@ scripts('presence counts the processes alive and forgets the silent ones', async
   await sleep(450);
   assert.is(await presence(admin, 'presence', 'b', 300), 1);
 });
-if (available) scripts.run();
+scripts.run();
 
 const top = 1000;
 function limiters(redis: Record<string, unknown> | Redis, signals: ProducerSignal[] = [], key = 'two') {
@@ -180,6 +181,36 @@ shared('Redis gone: local fallback at the share last seen, nothing rejected; Red
   a.dispose();
   b.dispose();
 });
+shared('Redis back while a process last seen is still away: the local share caps the one back until the wait is over', async () => {
+  const signals: ProducerSignal[] = [];
+  const a = limiters({ port: server.port }, signals, 'rejoin');
+  const b = limiters({ port: server.port }, [], 'rejoin');
+  try {
+    await Promise.all([drive(a, 'shard-1', 1200), drive(b, 'shard-1', 1200)]);
+    const limits = () => signals.filter((s) => s.type === 'limits');
+    await server.stop();
+    await waitFor('local mode', () => limits().length === 2, 3000);
+    assert.is(limits()[1].type === 'limits' && limits()[1].share, 0.5);
+    b.dispose(); // b does not come back
+    await server.start();
+    await waitFor('Redis back', () => limits().length === 3, 8000);
+    const back = limits()[2];
+    assert.is(back.type === 'limits' && back.mode, 'shared');
+    assert.match(back.type === 'limits' ? back.reason : '', /keeps its local share until the 2 processes last seen are back/);
+    const backAt = Date.now();
+    const capped = await drive(a, 'shard-1', 1500);
+    const seconds = (Date.now() - backAt) / 1000;
+    assert.ok(capped.granted <= 50 + 0.5 * top * seconds + 100, `capped at half: ${capped.granted} tokens in ${seconds} s`);
+    await sleep(Math.max(0, backAt + REJOIN_TIMEOUT_MS - Date.now()));
+    const started = Date.now();
+    const alone = await drive(a, 'shard-1', 1500);
+    const aloneSeconds = (Date.now() - started) / 1000;
+    assert.ok(alone.granted >= 0.7 * top * aloneSeconds, `the whole budget once b is taken as gone: ${alone.granted} tokens in ${aloneSeconds} s`);
+  } finally {
+    a.dispose();
+    b.dispose();
+  }
+});
 shared('state lost in Redis (flushed, or keys expired): the limiter re-creates it and sharing goes on', async () => {
   const signals: ProducerSignal[] = [];
   const a = limiters({ port: server.port }, signals, 'flush');
@@ -214,4 +245,4 @@ shared("dispose closes the connections it opened, and leaves a user's client alo
   assert.is(await mine.ping(), 'PONG');
   mine.disconnect();
 });
-if (available) shared.run();
+shared.run();

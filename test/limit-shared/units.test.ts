@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkSharedLimits, fallbackShare, limiterId, streamKey } from '../../src/limit/shared-limits.js';
+import { REJOIN_TIMEOUT_MS, checkSharedLimits, fallbackShare, limiterId, rejoined, streamKey } from '../../src/limit/shared-limits.js';
 import { increaseSchedule } from '../../src/limit/token-bucket.js';
 
 const schedule = suite('reservoir increase for Bottleneck: whole tokens per whole ms');
@@ -38,6 +38,15 @@ options('the fallback share: configured, else one over the processes last seen, 
   assert.is(fallbackShare(undefined, 4), 0.25);
   assert.is(fallbackShare(undefined, undefined), 1);
   assert.is(fallbackShare(undefined, 0), 1);
+});
+options('back on Redis: the local cap stays until every process last seen is back, or the wait is over', () => {
+  assert.not.ok(rejoined(1, 3, 0), 'alone of three');
+  assert.not.ok(rejoined(2, 3, REJOIN_TIMEOUT_MS - 1), 'one still away');
+  assert.not.ok(rejoined(undefined, 3, 0), 'not counted yet');
+  assert.ok(rejoined(3, 3, 0), 'all back');
+  assert.ok(rejoined(4, 3, 0), 'one more than before');
+  assert.ok(rejoined(1, 3, REJOIN_TIMEOUT_MS), 'the ones away are taken as gone');
+  assert.ok(rejoined(1, undefined, 0), 'Redis never answered before: nobody to wait for');
 });
 options('bad options throw early', () => {
   assert.throws(() => checkSharedLimits({} as never), /redis/);

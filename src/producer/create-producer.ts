@@ -167,8 +167,8 @@ export function createProducer(options: ProducerOptions): Producer {
     if (streamError !== undefined) return;
     streamError = new KinesisStreamError(code, message);
     emit({ type: 'streamError', code, message });
-    const waiting = [...holdings.drain(), ...sender.drain().flatMap((b) => b.entries.flatMap(recordsOf))];
-    for (const r of waiting) holdings.fail(r, code, message, false);
+    // Batches at a limiter fail as they go out (prepare); requests in flight settle on their own.
+    for (const r of holdings.drain()) holdings.fail(r, code, message, false);
     sinks.forEach((sink) => sink.check());
   }
 

@@ -37,33 +37,35 @@ const always = () => true;
 const userRecords = (entries: readonly SendableEntry[]) => entries.reduce((n, e) => n + (e.records?.length ?? 1), 0);
 
 /**
- * The throttle and send stages: takes each ready shard's next batch, waits for the shard's budget (one
- * batch at the limiter and one granted per shard, so the rest stays where it can be dropped or expire),
- * sends within the request slots, and feeds each answer back to the limiter and to `settled`.
+ * The throttle and send stages: takes each ready shard's next batch, waits for the shard's budget with
+ * a request slot reserved (one batch at the limiter per shard, so a grant goes out at once and what
+ * waits stays where it can be dropped or expire), sends, and feeds each answer back to the limiter
+ * and to `settled`.
  */
 export function createSender<E extends SendableEntry>(o: SenderOptions<E>) {
   const { limiters, scheduler } = o;
-  const flyingByShard = new Map<string, number>();
-  let flying = 0;
+  /** Requests in flight or reserved for a batch at its shard's limiter, per shard and in all. */
+  const slotsByShard = new Map<string, number>();
+  let slots = 0;
   /** Shards with a batch waiting for their budget. */
   const atLimiter = new Set<string>();
-  /** Per shard, a batch granted its budget and waiting for a request slot. */
-  const granted = new Map<string, Batch<E>>();
   let disposed = false;
 
-  const hasSlot = (shardId: string) => flying < o.maxConcurrentRequests && (flyingByShard.get(shardId) ?? 0) < o.maxInFlightPerShard;
+  const hasSlot = (shardId: string) => slots < o.maxConcurrentRequests && (slotsByShard.get(shardId) ?? 0) < o.maxInFlightPerShard;
+  const reserve = (shardId: string, n: 1 | -1) => {
+    slots += n;
+    slotsByShard.set(shardId, (slotsByShard.get(shardId) ?? 0) + n);
+  };
 
   function pump(): void {
     if (disposed) return;
-    for (const [shardId, batch] of granted) {
-      if (!hasSlot(shardId)) continue;
-      granted.delete(shardId);
-      send(batch);
-    }
     for (const shardId of o.source.readyShards()) {
       if (limiters === undefined) {
-        for (let b = hasSlot(shardId) ? o.source.take(shardId, always) : undefined; b !== undefined; b = hasSlot(shardId) ? o.source.take(shardId, always) : undefined) send(b);
-      } else if (!atLimiter.has(shardId) && !granted.has(shardId)) {
+        for (let b = hasSlot(shardId) ? o.source.take(shardId, always) : undefined; b !== undefined; b = hasSlot(shardId) ? o.source.take(shardId, always) : undefined) {
+          reserve(shardId, 1);
+          send(b);
+        }
+      } else if (!atLimiter.has(shardId) && hasSlot(shardId)) {
         const maxWeight = limiters.maxWeight(shardId);
         const batch = o.source.take(shardId, (count, bytes) => limiters.weightOf(count, bytes) <= maxWeight);
         if (batch !== undefined) acquire(batch);
@@ -78,29 +80,30 @@ export function createSender<E extends SendableEntry>(o: SenderOptions<E>) {
       o.emit({ type: 'throttled', shardId, source: 'local', count: batch.entries.length, rate: limiters!.rate(shardId) });
     }
     atLimiter.add(shardId);
+    reserve(shardId, 1);
     limiters!.acquire(shardId, weight).then(
       () => {
         atLimiter.delete(shardId);
-        if (hasSlot(shardId)) send(batch);
-        else granted.set(shardId, batch);
+        send(batch);
         pump();
       },
-      () => atLimiter.delete(shardId),
+      () => {
+        atLimiter.delete(shardId);
+        reserve(shardId, -1);
+      },
     );
   }
 
+  /** Sends a batch whose slot is reserved; the slot is freed when the answer comes. */
   function send(ready: Batch<E>): void {
     const batch = disposed ? undefined : o.prepare(ready);
-    if (batch === undefined) return;
+    if (batch === undefined) return reserve(ready.shardId, -1);
     const { shardId } = batch;
     const records = userRecords(batch.entries);
     o.flying(records);
-    flying++;
-    flyingByShard.set(shardId, (flyingByShard.get(shardId) ?? 0) + 1);
     const startedAt = scheduler.now();
     putBatch(o.client, o.stream, batch, { requestTimeoutMs: o.requestTimeoutMs, scheduler }).then((result) => {
-      flying--;
-      flyingByShard.set(shardId, (flyingByShard.get(shardId) ?? 1) - 1);
+      reserve(shardId, -1);
       o.flying(-records);
       const throttled = o.settled(batch, result);
       if (limiters !== undefined && throttled > 0) {
@@ -124,21 +127,10 @@ export function createSender<E extends SendableEntry>(o: SenderOptions<E>) {
 
   return {
     pump,
-    /** Whether the shard has nothing at its limiter, granted or in flight, and a request slot is free. */
-    isIdle: (shardId: string) => !atLimiter.has(shardId) && !granted.has(shardId) && !flyingByShard.get(shardId) && flying < o.maxConcurrentRequests,
-    /** Requests in flight. */
-    get flying() {
-      return flying;
-    },
-    /** Takes back the batches granted but not sent (the stream broke, or the owner shuts down). */
-    drain(): Batch<E>[] {
-      const batches = [...granted.values()];
-      granted.clear();
-      return batches;
-    },
+    /** Whether the shard has nothing at its limiter or in flight, and a request slot is free. */
+    isIdle: (shardId: string) => !slotsByShard.get(shardId) && slots < o.maxConcurrentRequests,
     dispose(): void {
       disposed = true;
-      granted.clear();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createAdaptiveRate } from '../src/limit/adaptive-rate.js';
-import { batchWeight, createRefill } from '../src/limit/token-bucket.js';
+import { createLocalLimiters } from '../src/limit/local-limiters.js';
+import { batchWeight, createTokenBucket } from '../src/limit/token-bucket.js';
 import { createVirtualTime } from './helpers/virtual-time.js';
 
 const aimd = suite('adaptive rate (AIMD) on virtual time');
@@ -53,11 +54,25 @@ aimd('a 50% cut in capacity: the rate settles near it and averages above 90% of 
 aimd.run();
 
 const bucket = suite('token bucket arithmetic');
-bucket('refill counts exact elapsed time and carries fractions', () => {
-  const refill = createRefill();
-  let total = 0;
-  for (let i = 0; i < 1000; i++) total += refill(1000, 3.7);
-  assert.is(total, 3700);
+bucket('refill counts exact elapsed time, keeps fractions, and stops at the top', () => {
+  const b = createTokenBucket(0, 0);
+  for (let t = 3.7; t <= 3700.0001; t += 3.7) b.refill(1000, 10_000, t);
+  assert.ok(Math.abs(b.tokens - 3700) < 1e-6, `${b.tokens}`);
+  b.refill(1000, 3800, 10_000);
+  assert.is(b.tokens, 3800);
+  b.take(5000);
+  assert.is(b.tokens, -1200, 'a request heavier than the bucket leaves it in debt');
+  assert.is(b.waitFor(800, 1000), 2000);
+});
+bucket('a limiter charges a request heavier than its bucket in full, on virtual time', async () => {
+  const time = createVirtualTime({ realTimers: true });
+  const limiters = createLocalLimiters({ top: 1000, adaptive: false, scheduler: time.scheduler });
+  const grantedAt: number[] = [];
+  for (let i = 0; i < 3; i++) void limiters.acquire('s', 500).then(() => grantedAt.push(time.scheduler.now()));
+  await time.advance(2000);
+  // The bucket holds 50 tokens: the first 500 gather in 450 ms, each next one in 500 ms.
+  assert.equal(grantedAt, [450, 950, 1450]);
+  limiters.dispose();
 });
 bucket('a batch weighs the larger of its records and its bytes share', () => {
   assert.is(batchWeight(500, 50_000, 1000, 1024 * 1024), 500);

@@ -1,7 +1,7 @@
 import Bottleneck from 'bottleneck';
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { createAdaptiveRate, type AdaptiveRate, type AdaptiveRateOptions } from './adaptive-rate.js';
-import { createRefill } from './token-bucket.js';
+import { createTokenBucket, type TokenBucket } from './token-bucket.js';
 
 /**
  * Budget a shard's bucket holds when full, in ms of its rate. Small on purpose: the service lets a
@@ -9,7 +9,7 @@ import { createRefill } from './token-bucket.js';
  * shows up as 2x spikes; 50 ms keeps every sliding second within 5% of the rate.
  */
 export const BURST_MS = 50;
-/** How often a shard with waiting batches is refilled, in ms. Refills count exact elapsed time. */
+/** Shortest wait for tokens, in ms: a request short of a few tokens waits at least this long. Refills count exact elapsed time. */
 export const REFILL_INTERVAL_MS = 10;
 
 /** Tokens a bucket at `rate` per second holds when full. */
@@ -46,69 +46,58 @@ export interface LocalLimitersOptions {
 }
 
 interface Shard {
-  limiter: Bottleneck;
-  /** What we know the limiter's reservoir holds. */
-  tokens: number;
-  lastRefill: number;
+  /** Admits one request at a time, in the order they came: the shard's throttle. */
+  gate: Bottleneck;
+  bucket: TokenBucket;
   rate: AdaptiveRate;
-  refill: ReturnType<typeof createRefill>;
-  /** Weights of the jobs waiting in the limiter. */
-  waiting: number[];
+  /** Requests at the gate, the one waiting for tokens included. */
+  waiting: number;
+  /** The weight the request now waiting for tokens needs: the bucket fills up to it. */
+  need: number;
   timer: Subscription | undefined;
 }
 
 /**
- * One Bottleneck limiter per shard whose reservoir is a token bucket refilled continuously at the
- * shard's current rate (weights count records and bytes together), with AIMD on service throttles.
- * Bottleneck's own reservoir refresh is not used: its local heartbeat adds one amount per tick and
- * loses the rest of the interval (measured: 93% of the rate at 100 ms, 37% with a 250 ms heartbeat
- * and a 100 ms interval); the refill here counts exact elapsed time on the producer's scheduler.
+ * Per shard, a Bottleneck gate in front of a token bucket refilled continuously at the shard's current
+ * rate (weights count records and bytes together), with AIMD on service throttles. The bucket is the
+ * one count of tokens, kept on the producer's scheduler, so virtual time drives it; Bottleneck's own
+ * reservoir refresh is not used, since its heartbeat adds one amount per tick and loses the rest of
+ * the interval. Tokens are taken the moment a request is granted, right before it goes out.
  */
 export function createLocalLimiters(o: LocalLimitersOptions): ShardGate {
   const { scheduler, top } = o;
   const shards = new Map<string, Shard>();
-  const capacity = (s: Shard) => bucketSize(s.rate.rate);
+  let disposed = false;
 
   function shard(shardId: string): Shard {
     let s = shards.get(shardId);
     if (s === undefined) {
       const rate = createAdaptiveRate(top, o.adaptive === false ? { decreaseFactor: 1, minFraction: 1 } : o.adaptive);
-      const tokens = bucketSize(top);
-      s = {
-        limiter: new Bottleneck({ reservoir: tokens, maxConcurrent: null, minTime: 0 }),
-        tokens,
-        lastRefill: scheduler.now(),
-        rate,
-        refill: createRefill(),
-        waiting: [],
-        timer: undefined,
-      };
+      s = { gate: new Bottleneck({ maxConcurrent: 1, minTime: 0 }), bucket: createTokenBucket(bucketSize(top), scheduler.now()), rate, waiting: 0, need: 0, timer: undefined };
       shards.set(shardId, s);
     }
     return s;
   }
 
-  /** Changes the reservoir; its answer re-syncs our copy, which a grant changes before our job runs. */
-  function adjust(s: Shard, delta: number): void {
-    if (delta === 0) return;
-    s.tokens += delta;
-    void s.limiter.incrementReservoir(delta).then((value) => {
-      if (typeof value === 'number') s.tokens = value;
+  /** Refills up to the bucket's size, or to the request waiting when it is heavier: it is charged in full. */
+  const refill = (s: Shard) => s.bucket.refill(s.rate.rate, Math.max(bucketSize(s.rate.rate), s.need), scheduler.now());
+
+  /** Waits on the scheduler until the bucket holds `weight`, then takes it. */
+  function take(s: Shard, weight: number): Promise<void> {
+    s.need = weight;
+    return new Promise<void>((resolve, reject) => {
+      const attempt = () => {
+        s.timer = undefined;
+        if (disposed) return reject(new Error('the shard limiters were disposed'));
+        refill(s);
+        const waitMs = s.bucket.waitFor(weight, s.rate.rate);
+        if (waitMs > 0) return void (s.timer = scheduler.schedule(attempt, Math.max(REFILL_INTERVAL_MS, Math.ceil(waitMs))));
+        s.bucket.take(weight);
+        s.need = 0;
+        resolve();
+      };
+      attempt();
     });
-  }
-
-  /** Fills up to the bucket's size, or to the heaviest waiting job when the rate fell below its weight. */
-  function refill(s: Shard): void {
-    const now = scheduler.now();
-    const added = s.refill(s.rate.rate, now - s.lastRefill);
-    s.lastRefill = now;
-    const top = Math.max(capacity(s), ...s.waiting);
-    adjust(s, Math.min(added, top - s.tokens));
-  }
-
-  function tick(s: Shard): void {
-    refill(s);
-    s.timer = s.waiting.length > 0 ? scheduler.schedule(() => tick(s), REFILL_INTERVAL_MS) : undefined;
   }
 
   return {
@@ -116,30 +105,19 @@ export function createLocalLimiters(o: LocalLimitersOptions): ShardGate {
     wouldWait(shardId, weight) {
       const s = shard(shardId);
       refill(s);
-      return s.waiting.length > 0 || s.tokens < weight;
+      return s.waiting > 0 || s.bucket.tokens < weight;
     },
     acquire(shardId, weight) {
       const s = shard(shardId);
-      refill(s);
-      // A request is charged its full weight: one heavier than the bucket waits until the bucket has
-      // gathered all of it (the refill tops up to the heaviest waiting request), so big records keep the budget.
-      const w = weight;
-      s.waiting.push(w);
-      s.timer ??= scheduler.schedule(() => tick(s), REFILL_INTERVAL_MS);
-      return s.limiter
-        .schedule({ weight: w }, async () => {
-          s.tokens -= w;
-        })
-        .finally(() => {
-          s.waiting.splice(s.waiting.indexOf(w), 1);
-        });
+      s.waiting++;
+      return s.gate.schedule(() => take(s, weight)).finally(() => void s.waiting--);
     },
     /** Lowers the rate and empties the bucket, as the service's is. */
     throttled(shardId) {
       const s = shard(shardId);
-      s.rate.throttled(scheduler.now());
       refill(s);
-      adjust(s, -s.tokens);
+      s.rate.throttled(scheduler.now());
+      s.bucket.empty();
       return s.rate.rate;
     },
     succeeded(shardId) {
@@ -147,9 +125,10 @@ export function createLocalLimiters(o: LocalLimitersOptions): ShardGate {
     },
     rate: (shardId) => shard(shardId).rate.rate,
     dispose() {
+      disposed = true;
       for (const s of shards.values()) {
         s.timer?.unsubscribe();
-        void s.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+        void s.gate.stop({ dropWaitingJobs: true }).catch(() => undefined);
       }
       shards.clear();
     },

@@ -1,16 +1,31 @@
 /**
- * The arithmetic of a continuously refilled token bucket: how many tokens `elapsed` ms at `rate`
- * per second add, carrying fractions so no token is lost to rounding.
+ * A continuously refilled token bucket: the one count of a shard's tokens. Fractions are kept, so no
+ * token is lost to rounding; a request heavier than the bucket lets it fill up to that request.
  */
-export function createRefill() {
-  let carry = 0;
-  return (rate: number, elapsedMs: number): number => {
-    const exact = (rate * elapsedMs) / 1000 + carry;
-    const whole = Math.floor(exact);
-    carry = exact - whole;
-    return whole;
+export function createTokenBucket(tokens: number, now: number) {
+  let at = now;
+  return {
+    get tokens() {
+      return tokens;
+    },
+    /** Adds what `rate` per second gathered since the last look, up to `top`. */
+    refill(rate: number, top: number, time: number): void {
+      if (time > at && tokens < top) tokens = Math.min(top, tokens + (rate * (time - at)) / 1000);
+      at = Math.max(at, time);
+    },
+    take(weight: number): void {
+      tokens -= weight;
+    },
+    /** Empties the bucket, as the service's is when it throttles. */
+    empty(): void {
+      tokens = Math.min(tokens, 0);
+    },
+    /** Ms until `weight` tokens are there at `rate` per second. */
+    waitFor: (weight: number, rate: number): number => (tokens >= weight ? 0 : ((weight - tokens) / rate) * 1000),
   };
 }
+
+export type TokenBucket = ReturnType<typeof createTokenBucket>;
 
 /** Weight of a batch against a budget of `recordsPerSecond` and `bytesPerSecond`, in record units. */
 export function batchWeight(records: number, bytes: number, recordsPerSecond: number, bytesPerSecond: number): number {

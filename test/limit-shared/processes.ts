@@ -48,6 +48,8 @@ export interface RunResult {
   planned: number;
   sent: number;
   expired: number;
+  /** Values dropped on arrival: a shard could not send them within a third of their TTL. */
+  dropped: number;
   failed: number;
   /** Values without an outcome. */
   lost: number;
@@ -150,13 +152,15 @@ export async function runProcesses(o: RunOptions): Promise<RunResult> {
     const sent = reports.reduce((n, r) => n + r.sent.length, 0);
     const expired = reports.reduce((n, r) => n + r.expired, 0);
     const failed = reports.reduce((n, r) => n + r.failed.length, 0);
+    const dropped = reports.reduce((n, r) => n + r.dropped, 0);
     return {
       offered,
       planned: Math.round(o.processes * o.seconds * perSecond),
       sent,
       expired,
+      dropped,
       failed,
-      lost: offered - sent - expired - failed,
+      lost: offered - sent - expired - dropped - failed,
       readBackErrors: await checkReadBack(local, streamName, reports),
       utilization: round((offer.accepted / (offer.seconds * o.shards * SHARD_RECORDS_PER_SECOND)) * 100, 1),
       throttledShare: round((throttled / Math.max(1, accepted + throttled)) * 100, 2),

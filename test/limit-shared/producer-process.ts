@@ -29,6 +29,8 @@ export interface ProducerReport {
   /** [value, shard index] of every value sent. */
   sent: [number, number][];
   expired: number;
+  /** Values the overflow policy dropped when they arrived. */
+  dropped: number;
   failed: { value: number; code: string }[];
   limits: { at: number; mode: string; reason: string; share?: number }[];
   serviceThrottled: number;
@@ -43,12 +45,14 @@ const client = new KinesisClient({
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   requestHandler: new NodeHttpHandler(),
 });
+// A hot source: what a shard cannot send within a third of the TTL is dropped as it arrives.
 const producer = createProducer({
   client,
   streamName: task.streamName,
+  overflow: 'dropIncoming',
   ...(task.redisPort === undefined ? {} : { limits: { redis: { port: task.redisPort, host: '127.0.0.1' }, key: task.streamName } }),
 });
-const report: ProducerReport = { offered: 0, sent: [], expired: 0, failed: [], limits: [], serviceThrottled: 0, sends: [] };
+const report: ProducerReport = { offered: 0, sent: [], expired: 0, dropped: 0, failed: [], limits: [], serviceThrottled: 0, sends: [] };
 const shardIndex = (shardId: string) => Number(shardId.slice(shardId.lastIndexOf('-') + 1));
 producer.signals$.subscribe((s) => {
   if (s.type === 'limits') report.limits.push({ at: Date.now(), mode: s.mode, reason: s.reason, ...(s.share === undefined ? {} : { share: s.share }) });
@@ -84,6 +88,7 @@ await new Promise<void>((resolve, reject) =>
       next: (o) => {
         if (o.ok) report.sent.push([o.value, shardIndex(o.shardId)]);
         else if (o.error.code === 'Expired') report.expired++;
+        else if (o.error.code === 'Dropped') report.dropped++;
         else report.failed.push({ value: o.value, code: o.error.code });
       },
       error: reject,

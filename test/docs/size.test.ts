@@ -10,7 +10,7 @@ const KiB = 1024;
  * A ceiling against accidents (the full Bottleneck, the SDK or a Node polyfill pulled into the browser
  * bundle), not a goal: the docs aim at 10 KiB gzip and report the real figure.
  */
-const GZIP_CEILING = 28 * KiB;
+const GZIP_CEILING = 30 * KiB;
 
 const size = suite('browser bundle size (what the docs report)');
 

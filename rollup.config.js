@@ -1,5 +1,6 @@
 import { builtinModules } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import esbuild from 'rollup-plugin-esbuild';
 import dts from 'rollup-plugin-dts';
@@ -15,8 +16,12 @@ const external = (id) => id.startsWith('node:') || deps.some((d) => id === d || 
 
 const entries = [
   { input: 'src/index.ts', name: 'index' },
+  { input: 'src/kpl/index.ts', name: 'kpl' },
+  { input: 'src/kinesis/index.ts', name: 'kinesis' },
   { input: 'src/testing/index.ts', name: 'testing' },
 ];
+/** Entries with a `"node"` build: they reach a module that Node has a faster or a real version of. */
+const nodeEntries = ['index', 'kpl', 'kinesis'];
 
 /**
  * The `"node"` build swaps modules for Node's faster built-ins: the pure-JS MD5 of aggregates for
@@ -24,15 +29,18 @@ const entries = [
  * built on node:stream. src/index-node.ts makes the same swaps for code run from the sources.
  */
 const NODE_SWAPS = [
-  { source: './checksum.js', under: '/src/aggregation/', to: './src/aggregation/checksum-node.ts' },
-  { source: './utf8-encode.js', under: '/src/', to: './src/utf8-encode-node.ts' },
-  { source: './to-writable.js', under: '/src/', to: './src/to-writable-node.ts' },
+  { from: 'src/kpl/checksum.ts', to: 'src/kpl/checksum-node.ts' },
+  { from: 'src/utf8/encode.ts', to: 'src/utf8/encode-node.ts' },
+  { from: 'src/to-writable.ts', to: 'src/to-writable-node.ts' },
 ];
+const ROOT = fileURLToPath(new URL('.', import.meta.url));
 const nodeSwaps = {
   name: 'node-swaps',
   resolveId(source, importer) {
-    const swap = NODE_SWAPS.find((s) => s.source === source && importer?.includes(s.under));
-    return swap ? fileURLToPath(new URL(swap.to, import.meta.url)) : null;
+    if (!importer || !source.startsWith('.')) return null;
+    const target = resolve(dirname(importer), source.replace(/\.js$/, '.ts'));
+    const swap = NODE_SWAPS.find((s) => resolve(ROOT, s.from) === target);
+    return swap ? resolve(ROOT, swap.to) : null;
   },
 };
 
@@ -48,7 +56,7 @@ const bundle = (input, name, extra = []) => ({
 
 export default [
   ...entries.map(({ input, name }) => bundle(input, name)),
-  bundle('src/index.ts', 'index.node', [nodeSwaps]),
+  ...entries.filter(({ name }) => nodeEntries.includes(name)).map(({ input, name }) => bundle(input, `${name}.node`, [nodeSwaps])),
   ...entries.map(({ input, name }) => ({
     input,
     external,

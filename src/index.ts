@@ -1,25 +1,32 @@
+// The producer and its one-call forms.
 export { createProducer, type Producer } from './producer/create-producer.js';
-export type { ProducerOptions } from './producer/options.js';
-export type * from './producer/signals.js';
+export type { ProducerOptions, OverflowPolicy } from './producer/options.js';
 export { toKinesis, type ToKinesisOptions } from './to-kinesis.js';
-export type { KinesisRecordInput, PutError, PutFailure, PutOutcome, PutSuccess } from './types.js';
-export { KinesisStreamError, BufferOverflowError } from './errors.js';
-export { encodeRecord, encodeRecords, type EncodedRecord, type EncodeOptions, type RecordMapper } from './encode.js';
-export { routeRecord, routeToShards, type RoutedRecord } from './route.js';
-export { collectBatches, createBatcher, type Batch, type BatchEntry, type BatchOptions, type Batcher } from './batch.js';
-export { putBatch, type BatchResult, type PutBatchOptions, type SendableEntry } from './put.js';
-export { putBatches, type PutBatchesOptions } from './put-batches.js';
-export { createShardMap, loadShardMap, listAllShards, type ShardMap, type ShardRange, type StreamRef } from './shard-map.js';
-export { partitionKeyHash, decimalToHashKey, hashKeyToDecimal, type HashKey } from './hash.js';
-export { backoffDelay, type RetryOptions } from './retry/backoff.js';
-export { classifyCode, classifyError, type FailureKind, type ClassifiedError } from './retry/classify.js';
-export * from './limits.js';
 export { pullFrom, type PressureSource } from './pull-from.js';
 export { toWritable, type KinesisWritable, type ToWritableOptions } from './to-writable.js';
+export { DEFAULTS } from './defaults.js';
+// The stages, in flow order: each usable alone.
+export { encodeRecords } from './operators/encode-records.js';
+export { routeToShards } from './operators/route-to-shards.js';
+export { collectBatches } from './operators/collect-batches.js';
+export { aggregateRecords } from './operators/aggregate-records.js';
+export { putBatches, type PutBatchesOptions } from './operators/put-batches.js';
+export { loadShardMap, createShardMap, type ShardMap, type ShardRange, type StreamRef } from './kinesis/shard-map.js';
+// What flows between them.
+export type { EncodedRecord, EncodeOptions, RecordMapper } from './records/encode.js';
+export type { RoutedRecord } from './records/route.js';
+export type { KinesisRecordInput, ProducerErrorCode, PutError, PutFailure, PutOutcome, PutSuccess } from './records/outcome.js';
+export type { Batch, BatchEntry, BatchOptions } from './batch/batcher.js';
+export type { AggregateEntry, AggregationOptions, KinesisEntry } from './batch/aggregate.js';
+export type { AggregationLimits } from './kpl/limits.js';
+export type { HashKey } from './kinesis/hash.js';
+export type { SendOptions } from './send/options.js';
+export type { RetryOptions } from './send/backoff.js';
+export type { AdaptiveRateOptions } from './throttle/adaptive-rate.js';
+export type { ShardBudget } from './throttle/shard-limiters.js';
+export type { RedisClientLike, SharedLimitsOptions } from './throttle/shared-limits.js';
+// Signals, pressure, errors.
+export type * from './producer/signals.js';
 export type { Pressure, PressureLevel, PressureState } from './producer/pressure.js';
-export type { OverflowPolicy } from './producer/options.js';
-export { createAdaptiveRate, type AdaptiveRate, type AdaptiveRateOptions } from './limit/adaptive-rate.js';
-export { createShardLimiters, type ShardBudget, type ShardLimiters, type ShardLimitersOptions } from './limit/shard-limiters.js';
-export type { RedisClientLike, SharedLimitsOptions } from './limit/shared-limits.js';
-export { aggregateRecords, createShardAggregator, membersOf, type AggregateEntry, type AggregationOptions, type KinesisEntry } from './aggregate.js';
-export * from './aggregation/index.js';
+export { KinesisStreamError, BufferOverflowError } from './errors.js';
+export { classifyError, ERROR_TABLE, type ClassifiedError, type ErrorRule, type FailureKind } from './kinesis/classify.js';

@@ -1,8 +1,8 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { RecordMapper } from './encode.js';
+import type { RecordMapper } from './records/encode.js';
 import { createProducer } from './producer/create-producer.js';
 import type { ProducerOptions } from './producer/options.js';
-import type { PutOutcome } from './types.js';
+import type { PutOutcome } from './records/outcome.js';
 
 /**
  * Options of {@link toKinesis}: the producer's options plus the record function.

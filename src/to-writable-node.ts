@@ -1,7 +1,7 @@
 /** The Node build's `toWritable` (rollup.config.js swaps it in for `./to-writable.js`); documented there. */
 import { Writable } from 'node:stream';
 import { Subject } from 'rxjs';
-import type { RecordMapper } from './encode.js';
+import type { RecordMapper } from './records/encode.js';
 import type { Producer } from './producer/create-producer.js';
 import type { KinesisWritable, ToWritableOptions } from './to-writable.js';
 

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
-import type { RecordMapper } from './encode.js';
+import type { RecordMapper } from './records/encode.js';
 import type { Producer } from './producer/create-producer.js';
-import type { PutOutcome } from './types.js';
+import type { PutOutcome } from './records/outcome.js';
 
 /**
  * Options of {@link toWritable}.

@@ -32,22 +32,28 @@ browser('no Node built-in is imported by the library outside its Node-only files
 browser.run();
 
 const dist = suite('built package (npm test builds before it runs the suites)');
-dist('the browser build has no node: import; the node build uses node:crypto; both load through the exports map', async () => {
+dist('each entry: the browser build has no node: import, the node build swaps in node:crypto and Buffer; both formats load', async () => {
   if (!existsSync(join(root, 'dist/index.mjs'))) assert.unreachable('dist/ is missing: run `npm run build` first');
-  assert.not.match(readFileSync(join(root, 'dist/index.mjs'), 'utf8'), /from 'node:/);
-  assert.match(readFileSync(join(root, 'dist/index.node.mjs'), 'utf8'), /node:crypto/);
-  assert.match(readFileSync(join(root, 'dist/index.node.mjs'), 'utf8'), /from 'node:buffer'/);
-  assert.not.match(readFileSync(join(root, 'dist/index.node.mjs'), 'utf8'), /new TextEncoder/);
-  const esm = await import('rxjs-kinesis');
-  const cjs = createRequire(import.meta.url)('rxjs-kinesis');
-  for (const mod of [esm, cjs]) {
-    assert.type(mod.createProducer, 'function');
-    assert.type(mod.toKinesis, 'function');
-    const agg = mod.encodeAggregate([{ partitionKey: 'a', data: new Uint8Array([1]) }, { partitionKey: 'b', data: new Uint8Array([2]) }]);
-    assert.is(mod.decodeAggregate(agg).length, 2, 'checksum verified');
+  const text = (file: string) => readFileSync(join(root, 'dist', file), 'utf8');
+  for (const entry of ['index', 'kpl', 'kinesis']) assert.not.match(text(`${entry}.mjs`), /from 'node:/, `${entry}.mjs`);
+  for (const entry of ['index', 'kpl']) assert.match(text(`${entry}.node.mjs`), /node:crypto/, `${entry}.node.mjs`);
+  assert.match(text('index.node.mjs'), /from 'node:buffer'/);
+  assert.not.match(text('index.node.mjs'), /new TextEncoder/);
+  const load = async (file: string) => (file.endsWith('.cjs') ? createRequire(import.meta.url)(join(root, 'dist', file)) : import(join(root, 'dist', file)));
+  for (const file of ['index.mjs', 'index.cjs', 'index.node.mjs', 'index.node.cjs']) {
+    const mod = await load(file);
+    assert.type(mod.createProducer, 'function', file);
+    assert.type(mod.putBatches, 'function', file);
+    const runtime = Object.keys(mod).filter((name) => name !== 'default');
+    assert.ok(runtime.length <= 30, `${file}: ${runtime.length} runtime names at the root`);
   }
-  const testing = await import('rxjs-kinesis/testing');
-  assert.type(testing.startLocalKinesis, 'function');
+  for (const file of ['kpl.mjs', 'kpl.cjs', 'kpl.node.mjs', 'kpl.node.cjs']) {
+    const kpl = await load(file);
+    const agg = kpl.encodeAggregate([{ partitionKey: 'a', data: new Uint8Array([1]) }, { partitionKey: 'b', data: new Uint8Array([2]) }]);
+    assert.is(kpl.decodeAggregate(agg).length, 2, `${file}: checksum verified`);
+  }
+  for (const file of ['kinesis.mjs', 'kinesis.cjs']) assert.is((await load(file)).PUT_RECORDS_MAX_RECORDS, 500, file);
+  assert.type((await load('testing.mjs')).startLocalKinesis, 'function');
 });
 dist('toWritable: the node build makes a Node Writable; the browser build throws, saying what to use', async () => {
   assert.not.match(readFileSync(join(root, 'dist/index.mjs'), 'utf8'), /node:stream/);

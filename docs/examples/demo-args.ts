@@ -3,7 +3,7 @@
  * it takes. Pure, so the tests check it without starting anything.
  */
 import { parseArgs } from 'node:util';
-import { SHARD_BYTES_PER_SECOND, SHARD_RECORDS_PER_SECOND } from '../../src/limits.js';
+import { SHARD_BYTES_PER_SECOND, SHARD_RECORDS_PER_SECOND } from '../../src/kinesis/limits.js';
 
 export interface DemoOptions {
   values: number;

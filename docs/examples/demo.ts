@@ -8,7 +8,9 @@
  */
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { interval, range, map } from 'rxjs';
-import { createProducer, decodeAggregate, isAggregate, listAllShards, type PutOutcome } from '../../src/index.js';
+import { createProducer, type PutOutcome } from '../../src/index.js';
+import { listAllShards } from '../../src/kinesis/index.js';
+import { decodeAggregate, isAggregate } from '../../src/kpl/index.js';
 import { startLocalKinesis } from '../../src/testing/index.js';
 import { readBack } from '../../test/helpers/read-back.js';
 import { describeRun, parseDemoArgs } from './demo-args.js';

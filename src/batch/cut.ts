@@ -1,7 +1,7 @@
-import type { AggregatePacker, KinesisEntry } from '../aggregate.js';
-import type { Batch } from '../batch.js';
-import type { RoutedRecord } from '../route.js';
-import type { ShardQueue } from '../producer/shard-queue.js';
+import type { AggregatePacker, KinesisEntry } from './aggregate.js';
+import type { Batch } from './batcher.js';
+import type { RoutedRecord } from '../records/route.js';
+import type { ShardQueue } from './shard-queue.js';
 
 /** What one batch may hold: the request's limits, and the weight the shard's limiter grants at once. */
 export interface CutLimits {

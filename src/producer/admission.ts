@@ -1,4 +1,4 @@
-import type { EncodedRecord } from '../encode.js';
+import type { EncodedRecord } from '../records/encode.js';
 import type { Holdings, HeldRecord } from './holdings.js';
 import type { ResolvedOptions } from './options.js';
 import type { ShardBacklogs } from './shard-backlogs.js';

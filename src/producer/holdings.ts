@@ -1,12 +1,12 @@
 import type { Subscription } from 'rxjs';
-import type { RoutedRecord } from '../route.js';
+import type { RoutedRecord } from '../records/route.js';
 import { isLate } from '../send/retry-plan.js';
-import type { ShardMap } from '../shard-map.js';
-import { failure, success, type PutOutcome } from '../types.js';
+import type { ShardMap } from '../kinesis/shard-map.js';
+import { failure, success, type PutOutcome } from '../records/outcome.js';
 import type { ResolvedOptions } from './options.js';
 import { createPressure } from './pressure.js';
 import type { ShardBacklogs } from './shard-backlogs.js';
-import { createShardQueue } from './shard-queue.js';
+import { createShardQueue } from '../batch/shard-queue.js';
 import type { ProducerSignal } from './signals.js';
 
 /** Where a held record's outcome goes: the pipeline that put it. */

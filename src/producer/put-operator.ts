@@ -1,7 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
-import { encodeRecord, isFailure, type EncodedRecord, type RecordMapper } from '../encode.js';
+import { encodeRecord, isFailure, type EncodedRecord, type RecordMapper } from '../records/encode.js';
 import { BufferOverflowError, type KinesisStreamError } from '../errors.js';
-import { failure, type PutOutcome } from '../types.js';
+import { failure, type PutOutcome } from '../records/outcome.js';
 import type { OutcomeSink } from './holdings.js';
 import type { ResolvedOptions } from './options.js';
 import type { ProducerSignal } from './signals.js';

@@ -1,9 +1,9 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
-import type { AggregatePacker, KinesisEntry } from '../aggregate.js';
-import type { Batch } from '../batch.js';
+import type { AggregatePacker, KinesisEntry } from '../batch/aggregate.js';
+import type { Batch } from '../batch/batcher.js';
 import { cutBatch } from '../batch/cut.js';
-import type { RoutedRecord } from '../route.js';
-import { createShardQueue, type ShardQueue } from './shard-queue.js';
+import type { RoutedRecord } from '../records/route.js';
+import { createShardQueue, type ShardQueue } from '../batch/shard-queue.js';
 
 /** One shard's records waiting for its budget: queued for a batch, or waiting out a retry's backoff. */
 interface Backlog<R extends RoutedRecord<unknown>> {

@@ -1,7 +1,7 @@
 import type { Subscription } from 'rxjs';
-import { backoffDelay } from '../retry/backoff.js';
-import { classifyError } from '../retry/classify.js';
-import { loadShardMap, type ShardMap } from '../shard-map.js';
+import { backoffDelay } from '../send/backoff.js';
+import { classifyError } from '../kinesis/classify.js';
+import { loadShardMap, type ShardMap } from '../kinesis/shard-map.js';
 import type { ResolvedOptions } from './options.js';
 import type { ProducerSignal } from './signals.js';
 

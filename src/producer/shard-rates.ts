@@ -1,9 +1,9 @@
-import { createShardLimiters } from '../limit/shard-limiters.js';
-import { batchWeight } from '../limit/token-bucket.js';
-import type { BatchResult, SendableEntry } from '../put.js';
-import type { ShardMap } from '../shard-map.js';
+import { createShardLimiters } from '../throttle/shard-limiters.js';
+import { batchWeight } from '../throttle/token-bucket.js';
+import type { BatchResult, SendableEntry } from '../kinesis/put-records.js';
+import type { ShardMap } from '../kinesis/shard-map.js';
 import type { ResolvedOptions } from './options.js';
-import { createSendRate } from './send-rate.js';
+import { createSendRate } from '../throttle/send-rate.js';
 import type { ProducerSignal } from './signals.js';
 
 /**

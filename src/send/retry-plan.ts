@@ -1,4 +1,4 @@
-import { backoffDelay, type RetryOptions } from '../retry/backoff.js';
+import { backoffDelay, type RetryOptions } from './backoff.js';
 
 /** What the TTL and the backoff need of a record. */
 export interface Aged {

@@ -1,10 +1,10 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SchedulerLike } from 'rxjs';
-import type { Batch } from '../batch.js';
-import type { ShardLimiters } from '../limit/shard-limiters.js';
+import type { Batch } from '../batch/batcher.js';
+import type { ShardLimiters } from '../throttle/shard-limiters.js';
 import type { ProducerSignal } from '../producer/signals.js';
-import { putBatch, type BatchResult, type SendableEntry } from '../put.js';
-import type { StreamRef } from '../shard-map.js';
+import { putBatch, type BatchResult, type SendableEntry } from '../kinesis/put-records.js';
+import type { StreamRef } from '../kinesis/shard-map.js';
 
 /** Where the sender takes its batches from: the producer's shard queues, or the batches `putBatches` receives. */
 export interface BatchSource<E extends SendableEntry> {

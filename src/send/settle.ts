@@ -1,7 +1,7 @@
-import type { KinesisEntry } from '../aggregate.js';
-import type { BatchResult } from '../put.js';
-import { classifyCode } from '../retry/classify.js';
-import type { RoutedRecord } from '../route.js';
+import type { KinesisEntry } from '../batch/aggregate.js';
+import type { BatchResult } from '../kinesis/put-records.js';
+import { classifyCode } from '../kinesis/classify.js';
+import type { RoutedRecord } from '../records/route.js';
 
 const THROTTLE_CODE = 'ProvisionedThroughputExceededException';
 

@@ -1,7 +1,7 @@
 import { ACCOUNT_ID } from './constants.js';
 import type { Budgets } from './budget.js';
 import type { FaultInjector } from './faults.js';
-import { shardForEntry, type OpenShard, type ShardMap } from './shardMap.js';
+import { shardForEntry, type OpenShard, type ShardMap } from './shard-map.js';
 import type { StatsRecorder } from './stats.js';
 import type { PutEntry } from './validate.js';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { startLocalKinesis } from './localKinesis.js';
+import { startLocalKinesis } from './local-kinesis.js';
 
 const USAGE = `Usage: rxjs-kinesis-local [--port 4567] [--stream name:shards]... [--region us-east-1] [--no-limits] [--fast]
                           [--seed n] [--cors-origin origin]...

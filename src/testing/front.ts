@@ -5,12 +5,12 @@ import type { Exchange } from './exchange.js';
 import type { ScriptedErrors } from './fail-next.js';
 import { isLoopbackHost, notLoopbackMessage } from './loopback.js';
 import type { Outages } from './outage.js';
-import type { PutHandler } from './putRecords.js';
+import type { PutHandler } from './put-records.js';
 import { applyRequestFaults, type RequestFaultDeps } from './request-faults.js';
 import { parseObject, readBody, streamNameOf } from './request-body.js';
-import type { ShardMaps } from './shardMap.js';
+import type { ShardMaps } from './shard-map.js';
 import { waitActive } from './streams.js';
-import { updateShardCount } from './updateShardCount.js';
+import { updateShardCount } from './update-shard-count.js';
 import type { Upstream } from './upstream.js';
 
 export interface FrontDeps extends RequestFaultDeps {

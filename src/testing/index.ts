@@ -1,4 +1,4 @@
-export { startLocalKinesis } from './localKinesis.js';
+export { startLocalKinesis } from './local-kinesis.js';
 export type { ErrorAnswer, Faults, FaultStats, LocalKinesis, LocalKinesisOptions, LocalKinesisStats, OutageMode, OutageOptions, ShardStats } from './types.js';
 export {
   DEFAULT_MAX_RECORD_BYTES,

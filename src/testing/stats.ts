@@ -1,5 +1,5 @@
 import { STATS_WINDOW_MS } from './constants.js';
-import { createSlidingWindowMax, type SlidingWindowMax } from './slidingWindow.js';
+import { createSlidingWindowMax, type SlidingWindowMax } from './sliding-window.js';
 import type { FaultStats } from './fault-types.js';
 import type { LocalKinesisStats, ShardStats } from './types.js';
 

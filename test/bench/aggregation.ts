@@ -16,8 +16,8 @@ import {
 import aggLib from 'aws-kinesis-agg';
 import { md5 } from 'js-md5';
 import protobuf from 'protobufjs';
-import { createAggregateBuilder, decodeAggregate, type AggregationInput } from '../../src/aggregation/index.js';
-import { delimitedSize, varintSize } from '../../src/aggregation/varint.js';
+import { createAggregateBuilder, decodeAggregate, type AggregationInput } from '../../src/kpl/index.js';
+import { delimitedSize, varintSize } from '../../src/kpl/varint.js';
 
 const RECORDS = 100_000;
 const DATA_BYTES = 100;

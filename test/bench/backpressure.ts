@@ -13,9 +13,11 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { tap } from 'rxjs';
-import { createProducer, loadShardMap, partitionKeyHash, pullFrom } from '../../src/index.js';
-import { TRANSIT_MARGIN } from '../../src/limit/shard-limiters.js';
-import { DEFAULT_HIGH_WATERMARK, DEFAULT_LOW_WATERMARK, DEFAULT_RECORD_TTL_MS, MAX_WAIT_SHARE } from '../../src/producer/options.js';
+import { createProducer, loadShardMap, pullFrom } from '../../src/index.js';
+import { partitionKeyHash } from '../../src/kinesis/index.js';
+import { TRANSIT_MARGIN } from '../../src/throttle/shard-limiters.js';
+import { DEFAULTS } from '../../src/defaults.js';
+import { MAX_WAIT_SHARE } from '../../src/producer/options.js';
 import { startLocalKinesis } from '../../src/testing/index.js';
 import { writeLines } from '../integration/memory/lines.js';
 import { lineChart, type Series } from './line-chart.js';
@@ -34,7 +36,7 @@ const SHARDS = 2;
 const SAMPLE_MS = 100;
 /** The producer's defaults: the rate each shard starts at, and the wait bound with its watermarks. */
 const START_RATE = 1000 * (1 - TRANSIT_MARGIN);
-const MAX_WAIT_MS = DEFAULT_RECORD_TTL_MS * MAX_WAIT_SHARE;
+const MAX_WAIT_MS = DEFAULTS.recordTtlMs * MAX_WAIT_SHARE;
 const keyOf = (line: string) => line.split(' ', 2)[1];
 
 const dir = mkdtempSync(join(tmpdir(), 'rxjs-kinesis-backpressure-'));
@@ -109,8 +111,8 @@ try {
         series: [waitSeries, reportedSeries],
         thresholds: [
           { value: MAX_WAIT_MS / 1000, label: 'bound: a third of recordTtlMs' },
-          { value: (DEFAULT_HIGH_WATERMARK * MAX_WAIT_MS) / 1000, label: 'high: reading pauses' },
-          { value: (DEFAULT_LOW_WATERMARK * MAX_WAIT_MS) / 1000, label: 'low: reading goes on' },
+          { value: (DEFAULTS.highWatermark * MAX_WAIT_MS) / 1000, label: 'high: reading pauses' },
+          { value: (DEFAULTS.lowWatermark * MAX_WAIT_MS) / 1000, label: 'low: reading goes on' },
         ],
       },
     ],

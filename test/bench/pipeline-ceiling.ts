@@ -5,7 +5,8 @@
  */
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { range } from 'rxjs';
-import { createProducer, createShardMap, decimalToHashKey, partitionKeyHash } from '../../src/index.js';
+import { createProducer, createShardMap } from '../../src/index.js';
+import { decimalToHashKey, partitionKeyHash } from '../../src/kinesis/index.js';
 import { evenShards } from '../helpers/scripted-client.js';
 
 const VALUES = 1_000_000;

@@ -11,8 +11,8 @@
  */
 import { parseArgs } from 'node:util';
 import { startLocalKinesis } from '../../src/testing/index.js';
-import { runProcesses, type RunResult } from '../limit-shared/processes.js';
-import { requireRedis, startRedis } from '../limit-shared/redis-server.js';
+import { runProcesses, type RunResult } from '../throttle/shared/processes.js';
+import { requireRedis, startRedis } from '../throttle/shared/redis-server.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { values: args } = parseArgs({

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ERROR_TABLE, type ErrorRule } from '../../src/retry/error-table.js';
+import { ERROR_TABLE, type ErrorRule } from '../../src/kinesis/error-table.js';
 
 const PAGE = readFileSync(new URL('../../docs/concepts/delivery.md', import.meta.url), 'utf8');
 

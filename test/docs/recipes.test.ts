@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createProducer } from '../../src/index.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
-import { requireRedis, startRedis } from '../limit-shared/redis-server.js';
+import { requireRedis, startRedis } from '../throttle/shared/redis-server.js';
 import * as aggregationLambda from '../../docs/recipes/code/aggregation-lambda.js';
 import * as failedValues from '../../docs/recipes/code/failed-values.js';
 import * as gracefulShutdown from '../../docs/recipes/code/graceful-shutdown.js';
@@ -19,7 +19,7 @@ import * as sharedLimits from '../../docs/recipes/code/shared-limits.js';
 import * as stages from '../../docs/recipes/code/stages.js';
 import * as watchSignals from '../../docs/recipes/code/watch-signals.js';
 import { matchesDocumentedOutput, printed, shape } from './output.js';
-import { decodeAggregate, isAggregate } from '../../src/index.js';
+import { decodeAggregate, isAggregate } from '../../src/kpl/index.js';
 import { readBack } from '../helpers/read-back.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -6,7 +6,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
-import { decodeAggregate, isAggregate } from '../../src/aggregation/index.js';
+import { decodeAggregate, isAggregate } from '../../src/kpl/index.js';
 import { createProducer } from '../../src/producer/create-producer.js';
 import type { LocalKinesis } from '../../src/testing/index.js';
 import { toWritable } from '../../src/to-writable-node.js';

@@ -1,5 +1,5 @@
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
-import { listAllShards } from '../../src/shard-map.js';
+import { listAllShards } from '../../src/kinesis/shard-map.js';
 
 /** Every record of every shard (open or closed), oldest first per shard. Bounded in calls. */
 export async function readBack(client: KinesisClient, streamName: string): Promise<Map<string, _Record[]>> {

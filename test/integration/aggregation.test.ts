@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { from } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ProtoAggregatedRecord, awsDeaggregate, hex } from '../aggregation/helpers.js';
-import { AGGREGATE_CHECKSUM_BYTES, AGGREGATE_MAGIC_BYTES } from '../../src/aggregation/index.js';
+import { ProtoAggregatedRecord, awsDeaggregate, hex } from '../kpl/helpers.js';
+import { AGGREGATE_CHECKSUM_BYTES, AGGREGATE_MAGIC_BYTES } from '../../src/kpl/index.js';
 import { createProducer } from '../../src/producer/create-producer.js';
-import { listAllShards } from '../../src/shard-map.js';
+import { listAllShards } from '../../src/kinesis/shard-map.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
-import type { PutOutcome } from '../../src/types.js';
+import type { PutOutcome } from '../../src/records/outcome.js';
 import { readBack } from '../helpers/read-back.js';
 import { seededRandom } from '../helpers/random.js';
 

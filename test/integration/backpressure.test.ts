@@ -9,7 +9,7 @@ import { createProducer } from '../../src/producer/create-producer.js';
 import type { OverflowPolicy } from '../../src/producer/options.js';
 import { pullFrom } from '../../src/pull-from.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
-import type { PutOutcome } from '../../src/types.js';
+import type { PutOutcome } from '../../src/records/outcome.js';
 import { withTimeout } from '../testing/helpers.js';
 import { storedCopies } from './fault-run.js';
 

@@ -6,7 +6,7 @@ import { map, take, timer, type Observable } from 'rxjs';
 import * as assert from 'uvu/assert';
 import type { Producer } from '../../src/producer/create-producer.js';
 import type { LocalKinesis } from '../../src/testing/index.js';
-import type { PutOutcome } from '../../src/types.js';
+import type { PutOutcome } from '../../src/records/outcome.js';
 import { readBack } from '../helpers/read-back.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

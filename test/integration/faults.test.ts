@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createProducer } from '../../src/producer/create-producer.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
-import type { KinesisRecordInput, PutOutcome } from '../../src/types.js';
+import type { KinesisRecordInput, PutOutcome } from '../../src/records/outcome.js';
 import { withTimeout } from '../testing/helpers.js';
 import { assertAllSent, clientWithFlakyLookup, paced, runThrough } from './fault-run.js';
 

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createProducer } from '../../src/producer/create-producer.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
-import type { PutOutcome } from '../../src/types.js';
+import type { PutOutcome } from '../../src/records/outcome.js';
 import { readBack, recordPutRequests } from '../helpers/read-back.js';
 import { seededRandom } from '../helpers/random.js';
 

@@ -3,12 +3,12 @@ import { UpdateShardCountCommand } from '@aws-sdk/client-kinesis';
 import { interval, mergeMap, range, take } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeAggregate, isAggregate } from '../../src/aggregation/index.js';
+import { decodeAggregate, isAggregate } from '../../src/kpl/index.js';
 import { createProducer } from '../../src/producer/create-producer.js';
 import type { ProducerSignal } from '../../src/producer/signals.js';
-import { listAllShards } from '../../src/shard-map.js';
+import { listAllShards } from '../../src/kinesis/shard-map.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
-import type { PutOutcome } from '../../src/types.js';
+import type { PutOutcome } from '../../src/records/outcome.js';
 import { readBack } from '../helpers/read-back.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { createProducer } from '../../src/producer/create-producer.js';
 import type { ProducerSignal } from '../../src/producer/signals.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
-import type { PutOutcome } from '../../src/types.js';
+import type { PutOutcome } from '../../src/records/outcome.js';
 import { readBack } from '../helpers/read-back.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

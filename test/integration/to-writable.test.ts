@@ -10,7 +10,7 @@ import { createProducer } from '../../src/producer/create-producer.js';
 import type { PressureLevel } from '../../src/producer/pressure.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
 import { toWritable } from '../../src/to-writable-node.js';
-import type { PutOutcome } from '../../src/types.js';
+import type { PutOutcome } from '../../src/records/outcome.js';
 import { withTimeout } from '../browser/browser.js';
 import { fileThroughWritable, writeLines } from '../helpers/file-through-writable.js';
 import { readBack } from '../helpers/read-back.js';

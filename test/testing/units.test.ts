@@ -2,8 +2,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createBudgets } from '../../src/testing/budget.js';
 import { createRandom } from '../../src/testing/prng.js';
-import { hashKeyOf, shardForHash, type ShardMap } from '../../src/testing/shardMap.js';
-import { createSlidingWindowMax } from '../../src/testing/slidingWindow.js';
+import { hashKeyOf, shardForHash, type ShardMap } from '../../src/testing/shard-map.js';
+import { createSlidingWindowMax } from '../../src/testing/sliding-window.js';
 import { base64Bytes, parsePut, validatePut } from '../../src/testing/validate.js';
 
 const MiB = 1024 * 1024;

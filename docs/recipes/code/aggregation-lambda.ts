@@ -1,7 +1,8 @@
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { fileURLToPath } from 'node:url';
 import { lastValueFrom, map, range, reduce } from 'rxjs';
-import { createProducer, decodeAggregate, isAggregate } from 'rxjs-kinesis';
+import { createProducer } from 'rxjs-kinesis';
+import { decodeAggregate, isAggregate } from 'rxjs-kinesis/kpl';
 
 /** The part of a Lambda Kinesis event a handler reads (`data` is base64). */
 export interface KinesisEvent {

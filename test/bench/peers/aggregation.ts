@@ -7,7 +7,7 @@
  * test/bench/aggregation.ts is the fuller study (protobuf libraries, js-md5, decoders) on src/.
  */
 import aggLib from 'aws-kinesis-agg';
-import { loadOurs } from './common.js';
+import { loadOursKpl } from './common.js';
 
 export interface AggregationConfig {
   mode: 'aggregation';
@@ -40,7 +40,7 @@ function awsAggregate(input: AggInput[]): Promise<Uint8Array[]> {
 }
 
 export async function aggregationRounds(cfg: AggregationConfig) {
-  const { createAggregateBuilder, decodeAggregate } = await loadOurs();
+  const { createAggregateBuilder, decodeAggregate } = await loadOursKpl();
   const random = seeded(0x5eed);
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
   const keys = Array.from({ length: cfg.keys }, () => `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`);

@@ -13,12 +13,15 @@ export const MiB = 1024 * 1024;
 
 export type Ours = typeof import('../../../src/index.js');
 export type OursTesting = typeof import('../../../src/testing/index.js');
+export type OursKpl = typeof import('../../../src/kpl/index.js');
 
 /**
  * The built package by file URL (RXJS_KINESIS_BENCH_DIST names another build, to measure a change): a bare `rxjs-kinesis` could be mapped to src/ by a tsconfig `paths`
  * entry that tsx honours, and the benchmark must measure what users install.
  */
 export const loadOurs = (): Promise<Ours> => import(pathToFileURL(process.env.RXJS_KINESIS_BENCH_DIST ?? join(ROOT, 'dist', 'index.node.mjs')).href);
+/** The built KPL codec (`rxjs-kinesis/kpl`), Node build. */
+export const loadOursKpl = (): Promise<OursKpl> => import(pathToFileURL(join(ROOT, 'dist', 'kpl.node.mjs')).href);
 export const loadOursTesting = (): Promise<OursTesting> => import(pathToFileURL(join(ROOT, 'dist', 'testing.mjs')).href);
 
 /** `require` that resolves from the peers' folder. */

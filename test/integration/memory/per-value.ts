@@ -6,8 +6,9 @@
  * producer itself holding every value against a client that never answers. Prints the result last.
  */
 import { Subject } from 'rxjs';
-import { createProducer, encodeRecord, type EncodedRecord } from '../../../src/index.js';
-import { utf8Encode } from '../../../src/utf8.js';
+import { createProducer, type EncodedRecord } from '../../../src/index.js';
+import { encodeRecord } from '../../../src/records/encode.js';
+import { utf8Encode } from '../../../src/utf8/encode.js';
 import { hang, scriptedClient } from '../../helpers/scripted-client.js';
 import { fail, finish, readConfig } from './child.js';
 

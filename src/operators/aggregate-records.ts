@@ -1,0 +1,28 @@
+import { concatMap, type OperatorFunction } from 'rxjs';
+import { createShardAggregator, type AggregationOptions, type KinesisEntry } from '../batch/aggregate.js';
+import type { Batch } from '../batch/batcher.js';
+import type { PutFailure } from '../records/outcome.js';
+import type { RoutedRecord } from '../records/route.js';
+
+/**
+ * Turns batches of one shard's records into batches of KPL aggregates: the optional stage between
+ * `collectBatches` and `putBatches`. Only records routed to the same shard share an aggregate, its
+ * partition key is its first record's, and its explicit hash key pins it to that shard.
+ *
+ * @example
+ * ```ts
+ * import { encodeRecords, routeToShards, collectBatches, aggregateRecords, putBatches } from 'rxjs-kinesis';
+ * events$.pipe(
+ *   encodeRecords(toRecord), routeToShards(map),
+ *   collectBatches({ maxCount: 500, maxBytes: 5 * 1024 * 1024 }),
+ *   aggregateRecords({ maxBytes: 51_200 }),
+ *   putBatches({ client, streamName: 'events' }),
+ * );
+ * ```
+ */
+export function aggregateRecords<T>(
+  options: AggregationOptions = {},
+): OperatorFunction<Batch<RoutedRecord<T>> | PutFailure<T>, Batch<KinesisEntry<RoutedRecord<T>>> | PutFailure<T>> {
+  const aggregate = createShardAggregator(options);
+  return concatMap((item) => ('ok' in item ? [item] : aggregate(item.shardId, item.entries)));
+}

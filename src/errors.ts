@@ -32,7 +32,7 @@ export class KinesisStreamError extends Error {
  * ```
  */
 export class BufferOverflowError extends Error {
-  override readonly name = 'BufferOverflow';
+  override readonly name = 'BufferOverflowError';
   readonly code = 'BufferOverflow';
   constructor(
     message: string,

@@ -14,4 +14,5 @@
  */
 export class AggregateFormatError extends Error {
   override readonly name = 'AggregateFormatError';
+  readonly code = 'MalformedAggregate';
 }

@@ -1,29 +1,7 @@
-/**
- * A PutRecords request finished (whatever its entries' fate).
- *
- * @example
- * ```ts
- * import type { BatchSentSignal } from 'rxjs-kinesis';
- * const logBatch = (s: BatchSentSignal) => console.log(`${s.shardId}: ${s.succeeded}/${s.records} in ${s.durationMs} ms`);
- * producer.signals$.subscribe((s) => s.type === 'batchSent' && logBatch(s));
- * ```
- */
-export interface BatchSentSignal {
-  type: 'batchSent';
-  shardId: string;
-  /** Kinesis records in the request (an aggregate counts once). */
-  records: number;
-  /** User records they carry. */
-  userRecords: number;
-  bytes: number;
-  succeeded: number;
-  retried: number;
-  failed: number;
-  /** Time from send to answer, in ms. */
-  durationMs: number;
-  /** Request-level error code, when the whole request failed. */
-  errorCode?: string;
-}
+import type { BatchSentSignal, ThrottledSignal } from '../send/signals.js';
+import type { LimitsSignal } from '../throttle/signals.js';
+
+export type { BatchSentSignal, LimitsSignal, ThrottledSignal };
 
 /**
  * Failed entries of one request wait `delayMs` and go back through routing.
@@ -42,25 +20,6 @@ export interface RetryScheduledSignal {
   delayMs: number;
   errorCode: string;
   count: number;
-}
-
-/**
- * A shard's budget held records back: locally by the limiter, or by the service.
- *
- * @example
- * ```ts
- * import type { ThrottledSignal } from 'rxjs-kinesis';
- * // A local throttle is the limiter pacing as planned; a service one says the shard had less room than assumed.
- * const onThrottle = (s: ThrottledSignal) => s.source === 'service' && console.warn(`${s.shardId} throttled by Kinesis, now ${s.rate} records/s`);
- * ```
- */
-export interface ThrottledSignal {
-  type: 'throttled';
-  shardId: string;
-  source: 'local' | 'service';
-  count: number;
-  /** The shard's current allowed rate, in records per second, after this throttle. */
-  rate: number;
 }
 
 /**
@@ -129,28 +88,6 @@ export interface StreamErrorSignal {
   type: 'streamError';
   code: string;
   message: string;
-}
-
-/**
- * Where the shards' budgets are kept changed: `'shared'` with every producer process through Redis
- * (`limits: { redis }`), or `'local'` while Redis is unreachable, each process then using `share` of
- * each shard's budget by itself. Nothing held is lost in either change.
- *
- * @example
- * ```ts
- * import type { LimitsSignal } from 'rxjs-kinesis';
- * const onLimits = (s: LimitsSignal) =>
- *   console.warn(s.mode === 'local' ? `Redis unreachable (${s.reason}): using ${s.share} of each shard` : `sharing with ${s.processes} processes`);
- * ```
- */
-export interface LimitsSignal {
-  type: 'limits';
-  mode: 'shared' | 'local';
-  reason: string;
-  /** Producer processes last seen sharing the stream's budget, this one included (undefined before Redis answered). */
-  processes: number | undefined;
-  /** In `'local'` mode: the fraction of each shard's budget this process uses alone. */
-  share?: number;
 }
 
 /**

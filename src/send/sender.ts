@@ -2,7 +2,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SchedulerLike } from 'rxjs';
 import type { Batch } from '../batch/batcher.js';
 import type { ShardLimiters } from '../throttle/shard-limiters.js';
-import type { ProducerSignal } from '../producer/signals.js';
+import type { SendSignal } from './signals.js';
 import { putBatch, type BatchResult, type SendableEntry } from '../kinesis/put-records.js';
 import type { StreamRef } from '../kinesis/shard-map.js';
 
@@ -30,7 +30,7 @@ export interface SenderOptions<E extends SendableEntry> {
   flying(records: number): void;
   /** A request was answered: decide its records. Returns how many entries the service throttled. */
   settled(batch: Batch<E>, result: BatchResult<E>): number;
-  emit(signal: ProducerSignal): void;
+  emit(signal: SendSignal): void;
 }
 
 const always = () => true;

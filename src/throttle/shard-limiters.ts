@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import type { ProducerSignal } from '../producer/signals.js';
+import type { LimitsSignal } from './signals.js';
 import type { AdaptiveRateOptions } from './adaptive-rate.js';
 import { createLocalLimiters } from './local-limiters.js';
 import { createSharedLimiters } from './shared-limiters.js';
@@ -50,7 +50,7 @@ export interface ShardLimitersOptions {
   /** The stream written to: shared limits meet under its name unless `shared.key` says otherwise. */
   stream?: StreamNames | undefined;
   /** Reports limiter events (e.g. falling back to local limits when Redis is gone). */
-  onSignal?: (signal: ProducerSignal) => void;
+  onSignal?: (signal: LimitsSignal) => void;
 }
 
 /**

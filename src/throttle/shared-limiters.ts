@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import type { ProducerSignal } from '../producer/signals.js';
+import type { LimitsSignal } from './signals.js';
 import { DEFAULTS } from '../defaults.js';
 import type { AdaptiveRateOptions } from './adaptive-rate.js';
 import { bucketSize, createLocalLimiters, type ShardGate } from './local-limiters.js';
@@ -26,7 +26,7 @@ export interface SharedLimitersOptions {
   scheduler: SchedulerLike;
   shared: SharedLimitsOptions;
   stream?: StreamNames | undefined;
-  onSignal?: ((signal: ProducerSignal) => void) | undefined;
+  onSignal?: ((signal: LimitsSignal) => void) | undefined;
 }
 
 /** One acquire() until it is granted, wherever it waits; `route` counts its moves, so stale paths know. */

@@ -53,7 +53,7 @@ hot("overflow 'fail': the output errors with BufferOverflow, after exactly one o
   // bytes bind. (With 20 s, the busiest shard refused a value at ~50 MiB held.)
   const r = await runHotCase({ overflow: 'fail', shards: 16, values: 0, recordTtlMs: 30_000, requestTimeoutMs: 5000, probeRetained: true, timeoutMs: 90_000 });
   assert.ok(r.outputError, 'the output errored');
-  assert.is(r.outputError!.name, 'BufferOverflow');
+  assert.is(r.outputError!.name, 'BufferOverflowError');
   assert.is(r.outputError!.code, 'BufferOverflow');
   assert.ok(r.outputError!.isBufferOverflowError, 'a BufferOverflowError');
   const o = r.outcomes;

@@ -28,6 +28,8 @@ export const RECIPES: DefaultTheme.SidebarItem[] = [
 function apiSidebar(): DefaultTheme.SidebarItem[] {
   const modules = [
     { text: "'rxjs-kinesis'", dir: 'rxjs-kinesis' },
+    { text: "'rxjs-kinesis/kpl'", dir: 'rxjs-kinesis/kpl' },
+    { text: "'rxjs-kinesis/kinesis'", dir: 'rxjs-kinesis/kinesis' },
     { text: "'rxjs-kinesis/testing'", dir: 'rxjs-kinesis/testing' },
   ];
   return modules
@@ -60,7 +62,7 @@ export default defineConfig({
   themeConfig: {
     nav: [
       { text: 'Get started', link: '/guide/node' },
-      { text: 'Concepts', link: '/concepts/partition-keys' },
+      { text: 'Concepts', link: '/concepts/pipeline' },
       { text: 'Recipes', link: '/recipes/' },
       { text: 'Options', link: '/reference/options' },
       { text: 'API', link: '/api/' },
@@ -79,6 +81,7 @@ export default defineConfig({
         {
           text: 'Concepts',
           items: [
+            { text: 'How the producer works', link: '/concepts/pipeline' },
             { text: 'Partition keys and hot shards', link: '/concepts/partition-keys' },
             { text: 'Shard limits', link: '/concepts/shard-limits' },
             { text: 'Ordering', link: '/concepts/ordering' },

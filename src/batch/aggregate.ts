@@ -3,7 +3,6 @@ import type { Batch } from './batcher.js';
 import { hashKeyToDecimal } from '../kinesis/hash.js';
 import { PARTITION_KEY_MAX_CHARS, PUT_RECORDS_DEFAULT_BYTES, PUT_RECORDS_MAX_RECORDS, RECORD_DEFAULT_BYTES } from '../kinesis/limits.js';
 import type { RoutedRecord } from '../records/route.js';
-import type { PutFailure } from '../records/outcome.js';
 import { utf8Length } from '../utf8/utf8.js';
 
 /**

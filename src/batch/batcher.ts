@@ -1,9 +1,6 @@
-import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
-import { isFailure } from '../records/encode.js';
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { DEFAULTS } from '../defaults.js';
 import { PUT_RECORDS_DEFAULT_BYTES, PUT_RECORDS_MAX_BYTES, PUT_RECORDS_MAX_RECORDS } from '../kinesis/limits.js';
-import type { RoutedRecord } from '../records/route.js';
-import type { PutFailure } from '../records/outcome.js';
 
 /**
  * What a batch holds: anything bound for one shard with a size the service counts.

@@ -1,6 +1,5 @@
-import { isFailure, type EncodedRecord } from './encode.js';
+import type { EncodedRecord } from './encode.js';
 import type { ShardMap } from '../kinesis/shard-map.js';
-import { failure, type PutFailure } from './outcome.js';
 
 /**
  * A record with the shard it is predicted to land on.

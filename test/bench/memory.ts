@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { runControlCase, runHotCase, runPullCase } from '../integration/memory/cases.js';
 import type { PerValueResult } from '../integration/memory/per-value.js';
 import { runChild } from '../integration/memory/run-child.js';
-import { boundsTable, casesTable, mib, peakRss, perValueTable, retainedGrowth, rssColumns, type Bound, type Row } from './memory-report.js';
+import { boundsTable, casesTable, mib, perValueTable, retainedGrowth, rssColumns, type Bound, type Row } from './memory-report.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { values: args } = parseArgs({

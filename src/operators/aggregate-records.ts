@@ -5,9 +5,14 @@ import type { PutFailure } from '../records/outcome.js';
 import type { RoutedRecord } from '../records/route.js';
 
 /**
- * Turns batches of one shard's records into batches of KPL aggregates: the optional stage between
- * `collectBatches` and `putBatches`. Only records routed to the same shard share an aggregate, its
- * partition key is its first record's, and its explicit hash key pins it to that shard.
+ * Packs each batch's records into KPL aggregates: the optional stage between `collectBatches` and
+ * `putBatches`.
+ *
+ * <span class="informal">Only records of one shard share an aggregate; its partition key is its first
+ * record's and its explicit hash key pins it to that shard, so consumers that deaggregate (the KCL,
+ * `aws-kinesis-agg`) keep every record.</span>
+ *
+ * ## Examples
  *
  * @example
  * ```ts
@@ -19,6 +24,12 @@ import type { RoutedRecord } from '../records/route.js';
  *   putBatches({ client, streamName: 'events' }),
  * );
  * ```
+ *
+ * @see {@link collectBatches} the stage before
+ * @see {@link putBatches} the stage after
+ *
+ * @param options the aggregates' limits (bytes, records) and the record and request limits they keep to
+ * @returns an operator that emits batches of aggregates (a lone record stays plain), and the failures
  */
 export function aggregateRecords<T>(
   options: AggregationOptions = {},

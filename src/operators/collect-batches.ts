@@ -5,15 +5,25 @@ import type { PutFailure } from '../records/outcome.js';
 import type { RoutedRecord } from '../records/route.js';
 
 /**
- * Collects routed records into per-shard PutRecords batches by count, bytes and linger time: the
- * third stage. Failures from earlier stages pass through at once; on completion every part-filled
- * batch is emitted.
+ * Collects routed records into per-shard PutRecords batches: the third stage.
+ *
+ * <span class="informal">A shard's batch goes out when it is full (entries or bytes) or has lingered
+ * `lingerMs`; failures pass through at once, and on completion every part-filled batch is emitted.</span>
+ *
+ * ## Examples
  *
  * @example
  * ```ts
  * import { collectBatches } from 'rxjs-kinesis';
  * routed$.pipe(collectBatches({ maxCount: 500, lingerMs: 100 }));
  * ```
+ *
+ * @see {@link routeToShards} the stage before
+ * @see {@link aggregateRecords} the optional stage after
+ * @see {@link putBatches} the last stage
+ *
+ * @param options the batch limits (count, bytes), the linger time and its scheduler
+ * @returns an operator that emits each shard's batches, and the failures as they came
  */
 export function collectBatches<T>(
   options: BatchOptions = {},

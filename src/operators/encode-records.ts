@@ -3,14 +3,26 @@ import { encodeRecord, resolveMaxRecordBytes, type EncodedRecord, type EncodeOpt
 import type { PutFailure } from '../records/outcome.js';
 
 /**
- * Encodes and validates each value: the first stage of the pipeline. Values that break a rule come
- * out as failed outcomes, the others as {@link EncodedRecord}s; later stages pass failures through.
+ * Checks each value's record against the service's rules and encodes it: the first stage.
+ *
+ * <span class="informal">Your record function runs here, contained: whatever it or its result does, a value
+ * that breaks a rule comes out as a failed outcome (`InvalidRecord`) naming the rule, and later stages
+ * pass it through.</span>
+ *
+ * ## Examples
  *
  * @example
  * ```ts
  * import { encodeRecords } from 'rxjs-kinesis';
  * events$.pipe(encodeRecords((e) => ({ partitionKey: e.deviceId, data: JSON.stringify(e) })));
  * ```
+ *
+ * @see {@link routeToShards} the next stage
+ * @see {@link createProducer} the stages wired for you
+ *
+ * @param mapper maps each value to its partition key and data (and, optionally, an explicit hash key)
+ * @param options the stream's record limit, and the clock that stamps each record's arrival
+ * @returns an operator that emits an {@link EncodedRecord} or a failed outcome per value
  */
 export function encodeRecords<T>(
   mapper: RecordMapper<T>,

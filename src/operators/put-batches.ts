@@ -33,16 +33,26 @@ interface Waiting<T> {
 }
 
 /**
- * Sends each batch with PutRecords and emits one outcome per record: the last stage, usable alone. It
- * runs the producer's own send path: entries that fail with a retryable code go again alone (never
- * the whole batch) after a full-jitter backoff, until `recordTtlMs`; a request refused as invalid is
- * split until only its bad entries fail. Unlike the producer, it does not route retries again.
+ * Sends each batch with PutRecords and emits one outcome per record: the last stage.
+ *
+ * <span class="informal">It runs the producer's own send path: entries that fail with a retryable code go
+ * again alone (never the whole batch) after a full-jitter backoff until `recordTtlMs`, a request refused
+ * as invalid is split until only its bad entries fail, and nothing is sent once you unsubscribe. Unlike
+ * the producer, it keeps no per-shard limits and does not route retries again.</span>
+ *
+ * ## Examples
  *
  * @example
  * ```ts
  * import { encodeRecords, routeToShards, collectBatches, putBatches } from 'rxjs-kinesis';
  * events$.pipe(encodeRecords(toRecord), routeToShards(map), collectBatches(), putBatches({ client, streamName: 'events' }));
  * ```
+ *
+ * @see {@link collectBatches} and {@link aggregateRecords} the stages before
+ * @see {@link createProducer} the stages wired for you, with per-shard limits and bounded memory
+ *
+ * @param options the client and stream, the TTL, retries, request timeout and concurrency
+ * @returns an operator that emits exactly one outcome per record, in the order they are decided
  */
 export function putBatches<T>(options: PutBatchesOptions): OperatorFunction<Batch<Entry<T>> | PutFailure<T>, PutOutcome<T>> {
   const o = resolveSendOptions(options, 'putBatches');

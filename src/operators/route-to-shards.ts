@@ -5,10 +5,13 @@ import { failure, type PutFailure } from '../records/outcome.js';
 import { routeRecord, type RoutedRecord } from '../records/route.js';
 
 /**
- * Routes each encoded record to the open shard whose hash key range holds its hash key: the second
- * stage. Failures from earlier stages pass through; a record no shard holds fails with `NoShard`.
+ * Predicts each record's shard: the open shard whose hash key range holds the MD5 of its partition key
+ * (or its explicit hash key). The second stage.
  *
- * @param shardMap the map, or a function returning the current one (it may change after resharding)
+ * <span class="informal">Failures from earlier stages pass through; a record no open shard holds fails
+ * with `NoShard`.</span>
+ *
+ * ## Examples
  *
  * @example
  * ```ts
@@ -16,6 +19,12 @@ import { routeRecord, type RoutedRecord } from '../records/route.js';
  * const shardMap = await loadShardMap(client, { streamName: 'events' });
  * events$.pipe(encodeRecords(toRecord), routeToShards(shardMap));
  * ```
+ *
+ * @see {@link encodeRecords} the stage before
+ * @see {@link collectBatches} the stage after
+ *
+ * @param shardMap the map, or a function returning the current one (it may change after resharding)
+ * @returns an operator that emits each record with its `shardId`, and the failures as they came
  */
 export function routeToShards<T>(
   shardMap: ShardMap | (() => ShardMap),

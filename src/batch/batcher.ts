@@ -1,37 +1,9 @@
 import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { DEFAULTS } from '../defaults.js';
+import type { Batch, BatchEntry } from '../kinesis/put-records.js';
+
+export type { Batch, BatchEntry };
 import { PUT_RECORDS_DEFAULT_BYTES, PUT_RECORDS_MAX_BYTES, PUT_RECORDS_MAX_RECORDS } from '../kinesis/limits.js';
-
-/**
- * What a batch holds: anything bound for one shard with a size the service counts.
- *
- * @example
- * ```ts
- * import type { BatchEntry } from 'rxjs-kinesis';
- * const entry: BatchEntry = { shardId: 'shardId-000000000000', size: 1_024 }; // partition key + data bytes
- * ```
- */
-export interface BatchEntry {
-  shardId: string;
-  /** Partition key + data bytes. */
-  size: number;
-}
-
-/**
- * Entries for one shard that fit one PutRecords request.
- *
- * @example
- * ```ts
- * import type { Batch, RoutedRecord } from 'rxjs-kinesis';
- * const describe = (b: Batch<RoutedRecord<unknown>>) => `${b.shardId}: ${b.entries.length} records, ${b.bytes} bytes`;
- * ```
- */
-export interface Batch<E extends BatchEntry> {
-  shardId: string;
-  entries: E[];
-  /** Sum of the entries' sizes. */
-  bytes: number;
-}
 
 /**
  * Options of {@link collectBatches} and {@link createBatcher}: when a shard's batch is full enough, or has

@@ -1,9 +1,38 @@
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
-import type { Batch } from '../batch/batcher.js';
 import { classifyCode, classifyError, type ClassifiedError } from './classify.js';
-import { DEFAULTS } from '../defaults.js';
 import type { StreamRef } from './shard-map.js';
+
+/**
+ * What a batch holds: anything bound for one shard with a size the service counts.
+ *
+ * @example
+ * ```ts
+ * import type { BatchEntry } from 'rxjs-kinesis';
+ * const entry: BatchEntry = { shardId: 'shardId-000000000000', size: 1_024 }; // partition key + data bytes
+ * ```
+ */
+export interface BatchEntry {
+  shardId: string;
+  /** Partition key + data bytes. */
+  size: number;
+}
+
+/**
+ * Entries for one shard that fit one PutRecords request.
+ *
+ * @example
+ * ```ts
+ * import type { Batch, RoutedRecord } from 'rxjs-kinesis';
+ * const describe = (b: Batch<RoutedRecord<unknown>>) => `${b.shardId}: ${b.entries.length} records, ${b.bytes} bytes`;
+ * ```
+ */
+export interface Batch<E extends BatchEntry> {
+  shardId: string;
+  entries: E[];
+  /** Sum of the entries' sizes. */
+  bytes: number;
+}
 
 /**
  * What PutRecords needs of an entry.
@@ -13,7 +42,7 @@ import type { StreamRef } from './shard-map.js';
  * import { putBatch, type SendableEntry } from 'rxjs-kinesis/kinesis';
  * const data = new TextEncoder().encode('{"n":1}');
  * const entry: SendableEntry = { shardId: 'shardId-000000000000', partitionKey: 'a', explicitHashKey: undefined, data, size: 1 + data.length, attempts: 0 };
- * await putBatch(client, { streamName: 'events' }, { shardId: entry.shardId, entries: [entry], bytes: entry.size });
+ * await putBatch(client, { streamName: 'events' }, { shardId: entry.shardId, entries: [entry], bytes: entry.size }, { requestTimeoutMs: 10_000 });
  * ```
  */
 export interface SendableEntry extends SentRecord {
@@ -73,13 +102,13 @@ export interface BatchResult<E> {
  * @example
  * ```ts
  * import { putBatch, type PutBatchOptions } from 'rxjs-kinesis/kinesis';
- * const options: PutBatchOptions = { requestTimeoutMs: 2_000 }; // give up on a slow request sooner than the default 10 s
+ * const options: PutBatchOptions = { requestTimeoutMs: 2_000 }; // give up on a slow request after 2 s
  * const result = await putBatch(client, { streamName: 'events' }, batch, options);
  * ```
  */
 export interface PutBatchOptions {
-  /** Aborts the request after this many ms. Default 10000. */
-  requestTimeoutMs?: number;
+  /** Aborts the request after this many ms (the producer passes its `requestTimeoutMs`). */
+  requestTimeoutMs: number;
   /** Clock and timer of the timeout. Default `asyncScheduler`. */
   scheduler?: SchedulerLike;
 }
@@ -92,7 +121,7 @@ export interface PutBatchOptions {
  *
  * @example
  * ```ts
- * const result = await putBatch(client, { streamName: 'events' }, batch);
+ * const result = await putBatch(client, { streamName: 'events' }, batch, { requestTimeoutMs: 10_000 });
  * console.log(result.succeeded.length, result.retry.length);
  * ```
  */
@@ -100,14 +129,14 @@ export async function putBatch<E extends SendableEntry>(
   client: KinesisClient,
   stream: StreamRef,
   batch: Batch<E>,
-  options: PutBatchOptions = {},
+  options: PutBatchOptions,
 ): Promise<BatchResult<E>> {
   const { entries } = batch;
   const result: BatchResult<E> = { succeeded: [], retry: [], failed: [], split: [] };
   const controller = new AbortController();
   const timer = (options.scheduler ?? asyncScheduler).schedule(
     () => controller.abort(),
-    options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+    options.requestTimeoutMs,
   );
   const command = new PutRecordsCommand({
     StreamName: stream.streamName,

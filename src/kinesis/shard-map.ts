@@ -8,7 +8,7 @@ import { decimalToHashKey, type HashKey } from './hash.js';
  * ```ts
  * import { putBatch, type StreamRef } from 'rxjs-kinesis/kinesis';
  * const orders: StreamRef = { streamARN: 'arn:aws:kinesis:us-east-1:111122223333:stream/orders' }; // another account's stream
- * await putBatch(client, orders, batch);
+ * await putBatch(client, orders, batch, { requestTimeoutMs: 10_000 });
  * ```
  */
 export interface StreamRef {

@@ -116,7 +116,7 @@ export function createShardLimiters(o: ShardLimitersOptions) {
  * ```ts
  * async function send(limiters: ShardLimiters, batch: Batch<SendableEntry>) {
  *   await limiters.acquire(batch.shardId, limiters.weightOf(batch.entries.length, batch.bytes));
- *   const { retry } = await putBatch(client, { streamName: 'events' }, batch);
+ *   const { retry } = await putBatch(client, { streamName: 'events' }, batch, { requestTimeoutMs: 10_000 });
  *   const throttled = retry.some((r) => r.code === 'ProvisionedThroughputExceededException');
  *   return throttled ? limiters.throttled(batch.shardId) : limiters.succeeded(batch.shardId);
  * }

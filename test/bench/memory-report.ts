@@ -73,11 +73,11 @@ export function perValueTable(p: PerValueResult): string {
       ['encoded bytes, `TextEncoder` (each its own ArrayBuffer)', b(encoded), "`utf8Encode('x')` per value, less the slot"],
       ['encoded bytes, `Buffer.from` (pooled, the Node build)', b(p.encodedPooled - p.slot), "`Buffer.from('x')` per value, less the slot"],
       ['the record object (`encodeRecord`)', b(record), 'records with their bytes, less the encoded bytes and the slot'],
-      ["the producer's fields (`sink`, `shardId`, `backlog`: a property array)", b(fields), 'the same records after adding them'],
+      ["the producer's fields (`shardId`, `sink`: a property array)", b(fields), 'the same records after adding them'],
       ['batch arrays of 500 instead of one array', b(batches), 'the same records in batches'],
       ['**the producer holding the value**, all in', b(p.producer), `${p.values} values held against a client that never answers`],
       [`**the producer's own**, beyond the value and its encoded bytes (target <= ${PER_VALUE_TARGET})`, `**${b(own)}** (${Math.round((own / PER_VALUE_TARGET) * 100)}% of the target)`, 'all in, less the encoded bytes'],
-      ['of which not in the layers above', b(own - p.slot - record - fields - batches), 'queues, backlog counts, the request in flight'],
+      ['of which not in the layers above', b(own - p.slot - record - fields - batches), 'shard queues, the request in flight'],
     ],
   );
 }

@@ -26,7 +26,7 @@ export interface PerValueResult {
   encodedPooled: number;
   /** `encodeRecord` results: the record object with its encoded bytes. */
   record: number;
-  /** The same records after the producer's fields (sink, shardId, backlog) are added, as the engine adds them. */
+  /** The same records after the producer's fields (shardId, sink) are added, as the producer adds them. */
   recordWithFields: number;
   /** Those records in arrays of 500, as sealed batches hold them, instead of one array. */
   inBatches: number;
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const encode = () => values.map((v) => encodeRecord(v, mapper, 1024 * 1024, 0) as EncodedRecord<{ id: number }>);
   encode(); // compiles encodeRecord and fills the partition-key hash cache before any measurement
   const sink = { deliver() {}, check() {} };
-  const backlog = { shardId: 'shardId-000000000000', records: 0, bytes: 0 };
+  const shardId = 'shardId-000000000000';
   const result: PerValueResult = {
     values: n,
     slot: perValue(n, () => values.slice()),
@@ -71,11 +71,11 @@ async function main(): Promise<void> {
     encodedPooled: perValue(n, () => values.map(() => Buffer.from('x'))),
     record: perValue(n, encode),
     recordWithFields: perValue(n, () =>
-      encode().map((r) => Object.assign(r, { sink }, { shardId: backlog.shardId }, { backlog })),
+      encode().map((r) => Object.assign(r, { shardId }, { sink })),
     ),
     inBatches: perValue(n, () => {
-      const records = encode().map((r) => Object.assign(r, { sink }, { shardId: backlog.shardId }, { backlog }));
-      return Array.from({ length: Math.ceil(n / BATCH) }, (_, i) => ({ shardId: backlog.shardId, entries: records.slice(i * BATCH, (i + 1) * BATCH), bytes: 0 }));
+      const records = encode().map((r) => Object.assign(r, { shardId }, { sink }));
+      return Array.from({ length: Math.ceil(n / BATCH) }, (_, i) => ({ shardId, entries: records.slice(i * BATCH, (i + 1) * BATCH), bytes: 0 }));
     }),
     producer: 0,
   };

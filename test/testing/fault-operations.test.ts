@@ -1,8 +1,7 @@
 import { ListShardsCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
-import { clientOn, describeError, errorOf, PROTOCOLS, withTimeout, type Protocol } from './helpers.js';
+import { describeError, errorOf, onBothProtocols, PROTOCOLS, withTimeout } from './helpers.js';
 
 const STREAM = 'ops';
 const NONE = { hangRate: 0, resetRate: 0, goawayRate: 0, http500Rate: 0, http503Rate: 0, throttleRequestRate: 0, truncateRate: 0, latencyMs: 0 };
@@ -10,20 +9,7 @@ const NONE = { hangRate: 0, resetRate: 0, goawayRate: 0, http500Rate: 0, http503
 const HANG_ABORT_MS = 500;
 
 const test = suite('operations: which operations the request faults apply to');
-let kinesis: LocalKinesis;
-const clients = {} as Record<Protocol, KinesisClient>;
-
-test.before(
-  withTimeout(10_000, async () => {
-    kinesis = await startLocalKinesis({ limits: false });
-    await kinesis.createStream(STREAM, 1);
-    for (const protocol of PROTOCOLS) clients[protocol] = clientOn(kinesis, protocol, { maxAttempts: 1 });
-  }),
-);
-test.after(async () => {
-  clients.h2?.destroy();
-  await kinesis?.stop();
-});
+const local = onBothProtocols(test, STREAM);
 
 const listShards = (client: KinesisClient) => client.send(new ListShardsCommand({ StreamName: STREAM }), { abortSignal: AbortSignal.timeout(HANG_ABORT_MS) });
 const putOne = (client: KinesisClient) => client.send(new PutRecordsCommand({ StreamName: STREAM, Records: [{ PartitionKey: 'a', Data: Buffer.from('x') }] }));
@@ -31,10 +17,10 @@ const putOne = (client: KinesisClient) => client.send(new PutRecordsCommand({ St
 test(
   'by default (PutRecords and PutRecord) a ListShards is never failed',
   withTimeout(5000, async () => {
-    kinesis.setFaults({ ...NONE, http500Rate: 1 });
+    local.kinesis.setFaults({ ...NONE, http500Rate: 1 });
     for (const protocol of PROTOCOLS) {
-      assert.is((await listShards(clients[protocol])).Shards?.length, 1);
-      assert.is((await errorOf(putOne(clients[protocol]))).name, 'InternalFailure');
+      assert.is((await listShards(local.clients[protocol])).Shards?.length, 1);
+      assert.is((await errorOf(putOne(local.clients[protocol]))).name, 'InternalFailure');
     }
   }),
 );
@@ -43,10 +29,10 @@ for (const protocol of PROTOCOLS) {
   test(
     `${protocol}: with operations ['ListShards', 'PutRecords'], a ListShards can hang, reset, fail, be throttled, be cut and be slow`,
     withTimeout(10_000, async () => {
-      const client = clients[protocol];
-      kinesis.resetStats();
+      const client = local.clients[protocol];
+      local.kinesis.resetStats();
       const expect = async (rate: Record<string, number>, check: (error: any) => boolean) => {
-        kinesis.setFaults({ ...NONE, ...rate, operations: ['ListShards', 'PutRecords'] });
+        local.kinesis.setFaults({ ...NONE, ...rate, operations: ['ListShards', 'PutRecords'] });
         const error = await errorOf(listShards(client));
         assert.ok(check(error), `${JSON.stringify(rate)}: ${describeError(error)}`);
       };
@@ -57,10 +43,10 @@ for (const protocol of PROTOCOLS) {
       await expect({ throttleRequestRate: 1 }, (e) => e.name === 'LimitExceededException' && e.$metadata.httpStatusCode === 400);
       await expect({ truncateRate: 1 }, (e) => e.$metadata?.httpStatusCode === 200);
       assert.equal(
-        [kinesis.stats().faults].map(({ hangs, resets, http500, http503, throttledRequests, truncated }) => ({ hangs, resets, http500, http503, throttledRequests, truncated })),
+        [local.kinesis.stats().faults].map(({ hangs, resets, http500, http503, throttledRequests, truncated }) => ({ hangs, resets, http500, http503, throttledRequests, truncated })),
         [{ hangs: 1, resets: 1, http500: 1, http503: 1, throttledRequests: 1, truncated: 1 }],
       );
-      kinesis.setFaults({ ...NONE, latencyMs: 60, operations: ['ListShards'] });
+      local.kinesis.setFaults({ ...NONE, latencyMs: 60, operations: ['ListShards'] });
       const start = performance.now();
       assert.is((await client.send(new ListShardsCommand({ StreamName: STREAM }))).Shards?.length, 1);
       assert.ok(performance.now() - start >= 59, 'ListShards waited the latency');
@@ -71,12 +57,12 @@ for (const protocol of PROTOCOLS) {
 test(
   "with operations ['ListShards'] alone, puts are no longer failed; setFaults without operations keeps them",
   withTimeout(5000, async () => {
-    kinesis.setFaults({ ...NONE, http500Rate: 1, operations: ['ListShards'] });
-    kinesis.setFaults({ http503Rate: 0 });
-    assert.is((await putOne(clients['http/1.1'])).FailedRecordCount, 0);
-    assert.is((await errorOf(listShards(clients['http/1.1']))).name, 'InternalFailure');
-    assert.throws(() => kinesis.setFaults({ operations: 'ListShards' as unknown as string[] }), /operations must be an array/);
-    kinesis.setFaults({ ...NONE, operations: ['PutRecords', 'PutRecord'] });
+    local.kinesis.setFaults({ ...NONE, http500Rate: 1, operations: ['ListShards'] });
+    local.kinesis.setFaults({ http503Rate: 0 });
+    assert.is((await putOne(local.clients['http/1.1'])).FailedRecordCount, 0);
+    assert.is((await errorOf(listShards(local.clients['http/1.1']))).name, 'InternalFailure');
+    assert.throws(() => local.kinesis.setFaults({ operations: 'ListShards' as unknown as string[] }), /operations must be an array/);
+    local.kinesis.setFaults({ ...NONE, operations: ['PutRecords', 'PutRecord'] });
   }),
 );
 

@@ -1,8 +1,8 @@
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startLocalKinesis, type Faults, type FaultStats, type LocalKinesis } from '../../src/testing/index.js';
-import { binomialBounds, clientOn, pool, PROTOCOLS, readShard, withTimeout, type Protocol } from './helpers.js';
+import { startLocalKinesis, type Faults, type FaultStats } from '../../src/testing/index.js';
+import { binomialBounds, clientOn, onBothProtocols, pool, PROTOCOLS, readShard, withTimeout } from './helpers.js';
 
 const SAMPLES = 500;
 const RATE = 0.2;
@@ -44,20 +44,7 @@ async function putOne(client: KinesisClient, n: number, timeoutMs = 5000): Promi
 const count = (outcomes: Outcome[], kind: Outcome) => outcomes.filter((o) => o === kind).length;
 
 const test = suite('injected faults (SDK retries off)');
-let kinesis: LocalKinesis;
-const clients = {} as Record<Protocol, KinesisClient>;
-
-test.before(
-  withTimeout(10_000, async () => {
-    kinesis = await startLocalKinesis({ limits: false });
-    await kinesis.createStream(STREAM, 1);
-    for (const protocol of PROTOCOLS) clients[protocol] = clientOn(kinesis, protocol, { maxAttempts: 1 });
-  }),
-);
-test.after(async () => {
-  clients.h2?.destroy();
-  await kinesis?.stop();
-});
+const local = onBothProtocols(test, STREAM);
 
 /** Each fault's rate, its count in stats, and what the client sees on each protocol (a GOAWAY is a reset on HTTP/1.1). */
 const REQUEST_FAULTS: Array<[Exclude<Outcome, 'ok'>, keyof Faults, keyof FaultStats, Outcome]> = [
@@ -76,15 +63,15 @@ for (const protocol of PROTOCOLS) {
     test(
       `${protocol}, ${rate} ${RATE}: ${seen} appears at its rate over ${SAMPLES} requests, every other request succeeds`,
       withTimeout(30_000, async () => {
-        kinesis.setFaults({ ...NO_FAULTS, [rate]: RATE });
-        kinesis.resetStats();
+        local.kinesis.setFaults({ ...NO_FAULTS, [rate]: RATE });
+        local.kinesis.resetStats();
         const hang = kind === 'hang';
-        const outcomes = await pool(SAMPLES, hang ? 50 : 10, (n) => putOne(clients[protocol], n, hang ? HANG_ABORT_MS : 5000));
+        const outcomes = await pool(SAMPLES, hang ? 50 : 10, (n) => putOne(local.clients[protocol], n, hang ? HANG_ABORT_MS : 5000));
         const met = count(outcomes, seen);
         const [low, high] = binomialBounds(SAMPLES, RATE);
         assert.ok(met >= low && met <= high, `${seen}: ${met} of ${SAMPLES}, expected ${low.toFixed(0)}..${high.toFixed(0)}`);
         assert.is(count(outcomes, 'ok'), SAMPLES - met, `unexpected outcomes: ${outcomes.filter((o) => o !== 'ok' && o !== seen).slice(0, 3)}`);
-        const stats = kinesis.stats();
+        const stats = local.kinesis.stats();
         assert.is(stats.faults[statName], met, 'stats count what the client saw');
         // A truncated answer comes after its entries were stored; no other fault stores anything.
         const stored = stats.shards.reduce((n, s) => n + s.acceptedRecords, 0);
@@ -98,12 +85,12 @@ for (const protocol of PROTOCOLS) {
 test(
   `internalFailureRate ${RATE}: entries fail with InternalFailure at its rate and are not stored`,
   withTimeout(20_000, async () => {
-    kinesis.setFaults({ ...NO_FAULTS, internalFailureRate: RATE });
-    kinesis.resetStats();
+    local.kinesis.setFaults({ ...NO_FAULTS, internalFailureRate: RATE });
+    local.kinesis.resetStats();
     const results = [];
     for (let r = 0; r < SAMPLES / 100; r++) {
       const Records = Array.from({ length: 100 }, (_, i) => ({ PartitionKey: `p${i}`, Data: Buffer.from(`e${r}-${i}`) }));
-      const out = await clients['http/1.1'].send(new PutRecordsCommand({ StreamName: STREAM, Records }));
+      const out = await local.clients['http/1.1'].send(new PutRecordsCommand({ StreamName: STREAM, Records }));
       assert.is(out.FailedRecordCount, out.Records!.filter((e) => e.ErrorCode).length);
       results.push(...out.Records!);
     }
@@ -111,7 +98,7 @@ test(
     const [low, high] = binomialBounds(SAMPLES, RATE);
     assert.ok(failed.length >= low && failed.length <= high, `${failed.length} of ${SAMPLES}`);
     assert.ok(failed.every((e) => e.ErrorCode === 'InternalFailure' && e.ErrorMessage === 'Internal service failure.'));
-    const stats = kinesis.stats();
+    const stats = local.kinesis.stats();
     assert.is(stats.faults.internalFailures, failed.length);
     assert.is(stats.shards[0].acceptedRecords, SAMPLES - failed.length);
     console.log(`  internalFailure: ${failed.length} of ${SAMPLES} entries`);
@@ -121,12 +108,12 @@ test(
 test(
   'latencyMs 40 + latencyJitterMs 40: every answer waits at least 40 ms, spread by the jitter, on both protocols',
   withTimeout(20_000, async () => {
-    kinesis.setFaults({ ...NO_FAULTS, latencyMs: 40, latencyJitterMs: 40 });
+    local.kinesis.setFaults({ ...NO_FAULTS, latencyMs: 40, latencyJitterMs: 40 });
     for (const protocol of PROTOCOLS) {
       const times: number[] = [];
       for (let n = 0; n < 30; n++) {
         const start = performance.now();
-        assert.is(await putOne(clients[protocol], n), 'ok');
+        assert.is(await putOne(local.clients[protocol], n), 'ok');
         times.push(performance.now() - start);
       }
       const min = Math.min(...times);
@@ -183,20 +170,20 @@ for (const protocol of PROTOCOLS) {
 test(
   'truncateRate 1: every put fails mid-answer on both protocols, yet every record was stored',
   withTimeout(20_000, async () => {
-    await kinesis.createStream('truncated', 1);
-    kinesis.setFaults({ ...NO_FAULTS, truncateRate: 1 });
+    await local.kinesis.createStream('truncated', 1);
+    local.kinesis.setFaults({ ...NO_FAULTS, truncateRate: 1 });
     const sent: string[] = [];
     for (const protocol of PROTOCOLS) {
       for (let n = 0; n < 10; n++) {
         const data = `${protocol}-${n}`;
         sent.push(data);
-        const put = clients[protocol].send(new PutRecordsCommand({ StreamName: 'truncated', Records: [{ PartitionKey: data, Data: Buffer.from(data) }] }));
+        const put = local.clients[protocol].send(new PutRecordsCommand({ StreamName: 'truncated', Records: [{ PartitionKey: data, Data: Buffer.from(data) }] }));
         assert.is(classify(await put.then(() => undefined, (error) => error)), 'truncate');
       }
     }
-    kinesis.setFaults(NO_FAULTS);
-    const [shard] = kinesis.stats().shards.filter((s) => s.streamName === 'truncated');
-    const stored = await readShard(clients['http/1.1'], 'truncated', shard.shardId);
+    local.kinesis.setFaults(NO_FAULTS);
+    const [shard] = local.kinesis.stats().shards.filter((s) => s.streamName === 'truncated');
+    const stored = await readShard(local.clients['http/1.1'], 'truncated', shard.shardId);
     assert.equal(stored.map((d) => Buffer.from(d).toString()), sent);
   }),
 );

@@ -1,5 +1,6 @@
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, type KinesisClientConfig, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
-import type { LocalKinesis } from '../../src/testing/index.js';
+import type { Test } from 'uvu';
+import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -83,3 +84,23 @@ export async function errorOf(work: Promise<unknown>): Promise<any> {
 /** An SDK error in one line, for assertion messages. */
 export const describeError = (error: any) =>
   `${error?.name} code=${error?.code} cause=${error?.cause?.code} status=${error?.$metadata?.httpStatusCode}: ${String(error?.message).split('\n')[0]}`;
+
+/**
+ * For a suite: a local Kinesis (limits off) with one stream of one shard and a client per protocol with the
+ * SDK's retries off, started before its tests and stopped after.
+ */
+export function onBothProtocols(test: Test, stream: string) {
+  const local = { kinesis: undefined as unknown as LocalKinesis, clients: {} as Record<Protocol, KinesisClient> };
+  test.before(
+    withTimeout(10_000, async () => {
+      local.kinesis = await startLocalKinesis({ limits: false });
+      await local.kinesis.createStream(stream, 1);
+      for (const protocol of PROTOCOLS) local.clients[protocol] = clientOn(local.kinesis, protocol, { maxAttempts: 1 });
+    }),
+  );
+  test.after(async () => {
+    local.clients.h2?.destroy();
+    await local.kinesis?.stop();
+  });
+  return local;
+}

@@ -25,12 +25,13 @@ const nodeEntries = ['index', 'kpl', 'kinesis'];
 
 /**
  * The `"node"` build swaps modules for Node's faster built-ins: the pure-JS MD5 of aggregates for
- * node:crypto's, TextEncoder for Buffer.from; and `toWritable`, which throws in browsers, for the one
+ * node:crypto's, TextEncoder and btoa for Buffer; and `toWritable`, which throws in browsers, for the one
  * built on node:stream. src/index-node.ts makes the same swaps for code run from the sources.
  */
 const NODE_SWAPS = [
   { from: 'src/kpl/checksum.ts', to: 'src/kpl/checksum-node.ts' },
   { from: 'src/utf8/encode.ts', to: 'src/utf8/encode-node.ts' },
+  { from: 'src/base64/base64.ts', to: 'src/base64/base64-node.ts' },
   { from: 'src/to-writable.ts', to: 'src/to-writable-node.ts' },
 ];
 const ROOT = fileURLToPath(new URL('.', import.meta.url));

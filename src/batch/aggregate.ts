@@ -23,6 +23,8 @@ export interface AggregateEntry<R extends RoutedRecord<unknown>> {
   explicitHashKey: string;
   data: Uint8Array;
   attempts: number;
+  /** Its PutRecords entry as JSON, made at its first request and reused by its retries. */
+  json?: string;
   /** The user records, in the order consumers number them (subSequenceNumber). */
   records: R[];
 }
@@ -100,7 +102,7 @@ export function createAggregatePacker(options: AggregationOptions = {}) {
       if (records.length === 1) return records[0];
       const data = builder.build();
       const first = records[0];
-      return { shardId, size: utf8Length(first.partitionKey) + data.length, partitionKey: first.partitionKey, explicitHashKey: hashKeyToDecimal(first.hashKey), data, attempts: 0, records };
+      return { shardId, size: utf8Length(first.partitionKey) + data.length, partitionKey: first.partitionKey, explicitHashKey: hashKeyToDecimal(first.hashKey), data, attempts: 0, json: undefined, records };
     },
   };
 }

@@ -1,6 +1,8 @@
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { classifyCode, classifyError, type ClassifiedError } from './classify.js';
+import { readAnswer } from './answer.js';
+import { putRecordsBody, sendBody, type BodyEntry } from './request-body.js';
 import type { StreamRef } from './shard-map.js';
 
 /**
@@ -45,12 +47,9 @@ export interface Batch<E extends BatchEntry> {
  * await putBatch(client, { streamName: 'events' }, { shardId: entry.shardId, entries: [entry], bytes: entry.size }, { requestTimeoutMs: 10_000 });
  * ```
  */
-export interface SendableEntry extends SentRecord {
+export interface SendableEntry extends SentRecord, BodyEntry {
   shardId: string;
   size: number;
-  partitionKey: string;
-  explicitHashKey: string | undefined;
-  data: Uint8Array;
   /** The user records of an aggregate. */
   records?: readonly SentRecord[];
 }
@@ -114,7 +113,9 @@ export interface PutBatchOptions {
 }
 
 /**
- * Sends one batch with PutRecords and sorts its entries into succeeded, retry, failed and split. Never
+ * Sends one batch with PutRecords and sorts its entries into succeeded, retry, failed and split. Each
+ * entry is serialized once, at its first request (its `json`), and the body is those pieces joined; the
+ * SDK signs, sends and retries it as any command. Never
  * throws: a request-level error puts every entry in `retry`, `failed` or `split` and sets `requestError`.
  * Each record's `attempts` counts the SDK's own retries too, and `possibleDuplicate` is set on the
  * records of a request whose fate was unknown (a reset, a timeout, an answer cut short).
@@ -143,11 +144,13 @@ export async function putBatch<E extends SendableEntry>(
     StreamARN: stream.streamARN,
     Records: entries.map((e) => ({ PartitionKey: e.partitionKey, ExplicitHashKey: e.explicitHashKey, Data: e.data })),
   });
+  sendBody(command, putRecordsBody(stream, entries));
+  const answer = readAnswer(command, client);
   const tries = countAttempts(command);
   try {
     const out = await client.send(command, { abortSignal: controller.signal });
     sent(entries, tries.count || (out.$metadata?.attempts ?? 1), tries.ambiguous);
-    const records = out.Records ?? [];
+    const records = answer.records ?? out.Records ?? [];
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i];
       const r = records[i];

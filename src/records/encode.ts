@@ -28,6 +28,8 @@ export interface EncodedRecord<T> {
   possibleDuplicate?: boolean;
   /** Time it entered the producer (scheduler clock, ms); its TTL counts from here. */
   createdAt: number;
+  /** Its PutRecords entry as JSON, made at its first request and reused by its retries. */
+  json?: string;
 }
 
 /**
@@ -163,6 +165,7 @@ function check<T>(value: T, mapper: RecordMapper<T>, maxRecordBytes: number, now
     hashKey: explicitHashKey === undefined ? partitionKeyHash(partitionKey) : decimalToHashKey(explicitHashKey),
     attempts: 0,
     createdAt: now,
+    json: undefined,
   };
 }
 

@@ -22,15 +22,14 @@ export async function readBack(client: KinesisClient, streamName: string): Promi
 
 /** Records each PutRecords request's entry count and bytes (partition keys + data) as the service counts them. */
 export function recordPutRequests(client: KinesisClient) {
-  const requests: { entries: number; bytes: number; bodyBytes: number }[] = [];
+  const requests: { entries: number; bytes: number }[] = [];
   const encoder = new TextEncoder();
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === 'PutRecordsCommand') {
         const input = args.input as { Records: { PartitionKey: string; Data: Uint8Array }[] };
         const bytes = input.Records.reduce((n, r) => n + encoder.encode(r.PartitionKey).length + r.Data.length, 0);
-        const body = (args.request as { body?: string } | undefined)?.body;
-        requests.push({ entries: input.Records.length, bytes, bodyBytes: typeof body === 'string' ? body.length : 0 });
+        requests.push({ entries: input.Records.length, bytes });
       }
       return next(args);
     },

@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { measureBrowserSize } from '../../docs/scripts/browser-size.js';
 import * as cases from './peers/cases.js';
 import { MiB, ROOT } from './peers/common.js';
 import { CONTENDERS, type ContenderName } from './peers/contenders.js';
@@ -104,6 +105,8 @@ for (const name of selectedCases) {
   if (name === 'latency') results.latency = await cases.latency(settings, paced, log);
   if (name === 'memory') results.memory = await cases.memory(settings, paced.length > 0 ? paced : ours, log);
 }
+// Sizes do not depend on the machine's load; measured with every full run so the targets are one table.
+if (full || selectedCases.includes('throughput')) results.browser = { own: (await measureBrowserSize()).own };
 results.durationSeconds = (performance.now() - started) / 1000;
 results.load1.end = load1();
 const files = writeReport(results, outDir);

@@ -63,8 +63,9 @@ export const TRANSIT_MARGIN = 0.02;
 
 /**
  * How unevenly requests granted at an even pace may reach the service, in ms: event loops on both sides
- * and the transfer of a large body. The service's one second of budget absorbs it for requests that
- * leave that much room in it; a request that nearly fills it (a record near 1 MiB) is charged the rest.
+ * and the transfer of a large body. Small requests average it out within the transit margin. A request
+ * heavier than its shard's bucket (a big record) counts whole in the service's second: such requests
+ * are spaced so that one more than fit in a second's budget always spans a second and this much more.
  */
 export const TRANSIT_JITTER_MS = 50;
 
@@ -82,8 +83,17 @@ export const TRANSIT_JITTER_MS = 50;
  */
 export function createShardLimiters(o: ShardLimitersOptions) {
   const top = (o.budget.recordsPerSecond * o.rateLimit * (1 - TRANSIT_MARGIN)) / 100;
-  /** Extra weight of a request that leaves the service's bucket (one second of budget) too little room for transit jitter. */
-  const jitterCharge = (weight: number) => Math.max(0, Math.ceil((top * TRANSIT_JITTER_MS) / 1000 - (o.budget.recordsPerSecond - weight)));
+  /**
+   * Extra weight of a request heavier than the shard's bucket. `fit` such requests fit a second's budget;
+   * at `top` they are spaced (weight + charge) / top apart, and `fit` spacings must span a second plus
+   * the jitter, or `fit + 1` of them land in one second at the service (600 KiB records: two in 612 ms).
+   */
+  const heavyCharge = (weight: number) => {
+    const fit = Math.max(1, Math.floor(o.budget.recordsPerSecond / weight));
+    return Math.max(0, Math.ceil((top * (1 + TRANSIT_JITTER_MS / 1000)) / fit - weight));
+  };
+  /** Heavier than the bucket grants at once, and more than 5% of a second's budget: one too many would overshoot it by more. */
+  const isHeavy = (shardId: string, weight: number) => weight > gate.maxWeight(shardId) && weight * 20 > o.budget.recordsPerSecond;
   const gate =
     o.shared === undefined
       ? createLocalLimiters({ top, adaptive: o.adaptive, scheduler: o.scheduler })
@@ -97,8 +107,8 @@ export function createShardLimiters(o: ShardLimitersOptions) {
     maxWeight: (shardId: string) => gate.maxWeight(shardId),
     /** Whether a batch of this weight would wait for tokens now. */
     wouldWait: (shardId: string, weight: number) => gate.wouldWait(shardId, weight),
-    /** Resolves when the shard's bucket has granted `weight` tokens (plus the jitter charge of a request near a second's budget). Rejects only once disposed. */
-    acquire: (shardId: string, weight: number) => gate.acquire(shardId, weight + jitterCharge(weight)),
+    /** Resolves when the shard's bucket has granted `weight` tokens (plus the spacing charge of a request heavier than the bucket). Rejects only once disposed. */
+    acquire: (shardId: string, weight: number) => gate.acquire(shardId, isHeavy(shardId, weight) ? weight + heavyCharge(weight) : weight),
     /** The service throttled entries of this shard: lower its rate and empty its bucket, as the service's is. */
     throttled: (shardId: string) => gate.throttled(shardId),
     succeeded: (shardId: string) => gate.succeeded(shardId),

@@ -132,7 +132,7 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const OFFER_MS = 8_000;
 
-for (const size of [256 * KiB, MiB]) {
+for (const size of [256 * KiB, 600 * KiB, MiB]) {
   big(
     `${size / KiB} KiB records offered at 1.5x a shard's byte budget: no sliding second over the budget + 5%, under 1% throttled`,
     withTimeout(90_000, async () => {

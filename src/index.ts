@@ -3,6 +3,7 @@ export { createProducer, type Producer } from './producer/create-producer.js';
 export type { ProducerOptions, OverflowPolicy } from './producer/options.js';
 export { toKinesis, type ToKinesisOptions } from './to-kinesis.js';
 export { pullFrom, type PressureSource } from './pull-from.js';
+export { checkpoints } from './checkpoints.js';
 export { toWritable, type KinesisWritable, type ToWritableOptions } from './to-writable.js';
 export { DEFAULTS } from './defaults.js';
 // The stages, in flow order: each usable alone.

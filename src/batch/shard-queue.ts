@@ -19,7 +19,7 @@ export interface ShardQueue<R extends Queued> {
   /** The record `i` places behind the head. */
   at(i: number): R;
   push(record: R): void;
-  /** Puts records back at the head, in their order (a batch that could not go). */
+  /** Puts records back at the head, in their order (retries due, a batch that could not go). */
   unshift(records: readonly R[]): void;
   shift(): R | undefined;
   /** Removes and returns every record. */
@@ -49,8 +49,14 @@ export function createShardQueue<R extends Queued>(shardId: string): ShardQueue<
     },
     unshift(records) {
       if (records.length === 0) return;
-      items = [...records, ...items.slice(head)];
-      head = 0;
+      if (head >= records.length) {
+        // Into the spent slots before the head: no copy of the queue.
+        head -= records.length;
+        for (let i = 0; i < records.length; i++) items[head + i] = records[i];
+      } else {
+        items = [...records, ...items.slice(head)];
+        head = 0;
+      }
       for (const r of records) bytes += r.size;
     },
     shift() {

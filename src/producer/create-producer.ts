@@ -88,7 +88,7 @@ export function createProducer(options: ProducerOptions): Producer {
     urgent: (): boolean => draining > 0 || holdings.pressure.level !== 'ok',
     isIdle: (shardId) => sender.isIdle(shardId),
     wake: () => sender.pump(),
-    due: (records) => records.forEach(route),
+    due: (records) => routeFirst(records),
     isLate: late,
     expire: (records, shardId) => holdings.expire(records, undefined, shardId),
   });
@@ -113,7 +113,23 @@ export function createProducer(options: ProducerOptions): Producer {
       holdings.waitForMap(r);
       return shardMap.need();
     }
-    const ready = backlogs.push(r);
+    queued(backlogs.push(r));
+  }
+
+  /** Route retries whose backoff ended: ahead of what queued for their shard meanwhile. */
+  function routeFirst(records: HeldRecord<unknown>[]): void {
+    const map = shardMap.current();
+    if (streamError !== undefined || map === undefined) return records.forEach(route);
+    const byShard = new Map<string, HeldRecord<unknown>[]>();
+    for (const r of records) {
+      if (!routeRecord(r, map)) route(r);
+      else if (byShard.has(r.shardId)) byShard.get(r.shardId)!.push(r);
+      else byShard.set(r.shardId, [r]);
+    }
+    byShard.forEach((list, shardId) => queued(backlogs.pushFirst(shardId, list)));
+  }
+
+  function queued(ready: 'now' | 'soon' | undefined): void {
     if (ready === 'now') sender.pump();
     else if (ready === 'soon') pumpSoon();
   }

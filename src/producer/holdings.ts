@@ -63,7 +63,7 @@ export function createHoldings<T>(h: HoldingsOptions<T>) {
     if (totals.records === 0) idle.splice(0).forEach((resolve) => resolve());
   }
 
-  const fail = (r: HeldRecord<T>, code: string, message: string, retryable: boolean) => decide(r, failure(r.value, code, message, retryable, r.attempts));
+  const fail = (r: HeldRecord<T>, code: string, message: string, retryable: boolean) => decide(r, failure(r.value, code, message, retryable, r.attempts, r.index));
 
   function expire(records: readonly HeldRecord<T>[], lastCode: string | undefined, shardId: string | undefined): void {
     const last = lastCode === undefined ? 'none (it waited in the producer)' : lastCode;

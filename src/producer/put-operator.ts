@@ -32,6 +32,8 @@ export function putOperator<T>(target: PutTarget, mapper: RecordMapper<T>): Oper
   return (source) =>
     new Observable<PutOutcome<T>>((subscriber) => {
       let pending = 0;
+      /** The next value's place in this subscription's input. */
+      let nextIndex = 0;
       let done = false;
       let active = true;
       let stopped = false;
@@ -60,13 +62,13 @@ export function putOperator<T>(target: PutTarget, mapper: RecordMapper<T>): Oper
         target.beginDrain();
         settleIfDone();
       };
-      const refuse = (value: T, size: number, reason: string) => {
+      const refuse = (value: T, index: number, size: number, reason: string) => {
         if (o.overflow !== 'fail') {
-          subscriber.next(failure(value, 'Dropped', `no room: ${reason} (overflow: ${o.overflow})`, true, 0));
+          subscriber.next(failure(value, 'Dropped', `no room: ${reason} (overflow: ${o.overflow})`, true, 0, index));
           return target.emit({ type: 'dropped', count: 1, policy: o.overflow });
         }
         const message = `buffer overflow: a value of ${size} bytes does not fit: ${reason}`;
-        subscriber.next(failure(value, 'BufferOverflow', message, true, 0));
+        subscriber.next(failure(value, 'BufferOverflow', message, true, 0, index));
         const held = target.held();
         upstream = { error: new BufferOverflowError(message, held.records, held.bytes) };
         stopped = true;
@@ -77,19 +79,20 @@ export function putOperator<T>(target: PutTarget, mapper: RecordMapper<T>): Oper
       subscription = source.subscribe({
         next(value) {
           if (stopped) return;
-          if (target.closed()) return subscriber.next(failure(value, 'Closed', 'the producer was closed', false, 0));
+          const index = nextIndex++;
+          if (target.closed()) return subscriber.next(failure(value, 'Closed', 'the producer was closed', false, 0, index));
           const broken = target.streamError();
           if (broken !== undefined) {
-            subscriber.next(failure(value, broken.code, broken.message, false, 0));
+            subscriber.next(failure(value, broken.code, broken.message, false, 0, index));
             return settleIfDone();
           }
-          const record = encodeRecord(value, mapper, o.maxRecordBytes, o.scheduler.now());
+          const record = encodeRecord(value, mapper, o.maxRecordBytes, o.scheduler.now(), index);
           if (isFailure(record)) return subscriber.next(record);
           pending++;
           const refused = target.offer(record, sink);
           if (refused !== undefined) {
             pending--;
-            refuse(value, record.size, refused);
+            refuse(value, index, record.size, refused);
           }
         },
         error(error) {

@@ -33,7 +33,7 @@ export interface ShardBacklogsOptions<R extends RoutedRecord<unknown>> {
   isIdle(shardId: string): boolean;
   /** Something may be ready to send. */
   wake(): void;
-  /** Records whose retry is due go back through routing. */
+  /** Records whose retry is due go back through routing, ahead of their shard's queue. */
   due(records: R[]): void;
   /** Whether a record's TTL has ended. */
   isLate(record: R): boolean;
@@ -97,6 +97,13 @@ export function createShardBacklogs<R extends RoutedRecord<unknown>>(o: ShardBac
     return o.urgent() || scheduler.now() - head.createdAt >= batch.lingerMs || isFull(shardId, b);
   }
 
+  function queued(shardId: string, b: Backlog<R>): 'now' | 'soon' | undefined {
+    grew(shardId, b);
+    linger(b);
+    if (isFull(shardId, b)) return 'now';
+    return isReady(shardId, b) ? 'soon' : undefined;
+  }
+
   return {
     /**
      * Queues a routed record. Returns `'now'` when its shard has a full batch, `'soon'` when a part-filled
@@ -105,10 +112,16 @@ export function createShardBacklogs<R extends RoutedRecord<unknown>>(o: ShardBac
     push(record: R): 'now' | 'soon' | undefined {
       const b = of(record.shardId);
       b.queue.push(record);
-      grew(record.shardId, b);
-      linger(b);
-      if (isFull(record.shardId, b)) return 'now';
-      return isReady(record.shardId, b) ? 'soon' : undefined;
+      return queued(record.shardId, b);
+    },
+    /**
+     * Queues routed records of one shard ahead of its queue, in their order: retries whose backoff ended.
+     * They are older than what queued behind them, so they go first, as their TTL ends first.
+     */
+    pushFirst(shardId: string, records: R[]): 'now' | 'soon' | undefined {
+      const b = of(shardId);
+      b.queue.unshift(records);
+      return queued(shardId, b);
     },
     /** Batches that go out first and as they are: the halves of a request the service refused as invalid. */
     sendFirst(shardId: string, batches: Batch<KinesisEntry<R>>[]): void {

@@ -30,6 +30,8 @@ export interface EncodedRecord<T> {
   createdAt: number;
   /** Its PutRecords entry as JSON, made at its first request and reused by its retries. */
   json?: string;
+  /** Its value's place in the input of `producer.put` (absent in the stages used alone). */
+  index?: number | undefined;
 }
 
 /**
@@ -109,42 +111,43 @@ export function encodeRecord<T>(
   mapper: RecordMapper<T>,
   maxRecordBytes: number,
   now: number,
+  index?: number,
 ): EncodedRecord<T> | PutFailure<T> {
   try {
-    return check(value, mapper, maxRecordBytes, now);
+    return check(value, mapper, maxRecordBytes, now, index);
   } catch (err) {
     // The record's own getters, Proxy traps or conversions threw while it was read.
-    return failure(value, INVALID, `reading the record function's result threw: ${errorText(err)}`, false, 0);
+    return failure(value, INVALID, `reading the record function's result threw: ${errorText(err)}`, false, 0, index);
   }
 }
 
-function check<T>(value: T, mapper: RecordMapper<T>, maxRecordBytes: number, now: number): EncodedRecord<T> | PutFailure<T> {
+function check<T>(value: T, mapper: RecordMapper<T>, maxRecordBytes: number, now: number, index: number | undefined): EncodedRecord<T> | PutFailure<T> {
   let input: KinesisRecordInput;
   try {
     input = mapper(value);
   } catch (err) {
-    return failure(value, INVALID, `the record function threw: ${errorText(err)}`, false, 0);
+    return failure(value, INVALID, `the record function threw: ${errorText(err)}`, false, 0, index);
   }
   if (input === null || typeof input !== 'object') {
-    return failure(value, INVALID, `the record function must return { partitionKey, data }; got ${describe(input)}`, false, 0);
+    return failure(value, INVALID, `the record function must return { partitionKey, data }; got ${describe(input)}`, false, 0, index);
   }
   const { partitionKey, data, explicitHashKey } = input;
   if (typeof partitionKey !== 'string') {
-    return failure(value, INVALID, `partitionKey must be a string of 1 to ${PARTITION_KEY_MAX_CHARS} characters; got ${describe(partitionKey)}`, false, 0);
+    return failure(value, INVALID, `partitionKey must be a string of 1 to ${PARTITION_KEY_MAX_CHARS} characters; got ${describe(partitionKey)}`, false, 0, index);
   }
   // Counted in UTF-16 units, as the service's own validation counts them.
   if (partitionKey.length === 0 || partitionKey.length > PARTITION_KEY_MAX_CHARS) {
-    return failure(value, INVALID, `partitionKey must be 1 to ${PARTITION_KEY_MAX_CHARS} characters; got ${partitionKey.length} characters`, false, 0);
+    return failure(value, INVALID, `partitionKey must be 1 to ${PARTITION_KEY_MAX_CHARS} characters; got ${partitionKey.length} characters`, false, 0, index);
   }
   if (explicitHashKey !== undefined && !isValidExplicitHashKey(explicitHashKey)) {
     const found = typeof explicitHashKey === 'string' ? preview(explicitHashKey) : describe(explicitHashKey);
-    return failure(value, INVALID, `explicitHashKey must be a decimal integer in 0..2^128-1 without leading zeros; got ${found}`, false, 0);
+    return failure(value, INVALID, `explicitHashKey must be a decimal integer in 0..2^128-1 without leading zeros; got ${found}`, false, 0, index);
   }
   let bytes: Uint8Array;
   if (typeof data === 'string') bytes = utf8Encode(data);
   // A Proxy passes instanceof but is no typed array: the SDK could not serialize it, failing its whole request.
   else if (data instanceof Uint8Array && ArrayBuffer.isView(data)) bytes = data;
-  else return failure(value, INVALID, `data must be a string or a Uint8Array; got ${describe(data)}`, false, 0);
+  else return failure(value, INVALID, `data must be a string or a Uint8Array; got ${describe(data)}`, false, 0, index);
   const keyBytes = utf8Length(partitionKey);
   const size = keyBytes + bytes.length;
   if (size > maxRecordBytes) {
@@ -154,6 +157,7 @@ function check<T>(value: T, mapper: RecordMapper<T>, maxRecordBytes: number, now
       `record is ${size} bytes (partition key ${keyBytes} + data ${bytes.length}); the limit is ${maxRecordBytes} bytes (maxRecordBytes)`,
       false,
       0,
+      index,
     );
   }
   return {
@@ -166,6 +170,7 @@ function check<T>(value: T, mapper: RecordMapper<T>, maxRecordBytes: number, now
     attempts: 0,
     createdAt: now,
     json: undefined,
+    index,
   };
 }
 

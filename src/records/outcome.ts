@@ -86,6 +86,8 @@ export interface PutSuccess<T> {
    * Absent otherwise.
    */
   possibleDuplicate?: true;
+  /** The value's place in the input of its `put` (0, 1, 2, …, per subscription); `checkpoints` reads it. */
+  index?: number;
 }
 
 /**
@@ -104,6 +106,8 @@ export interface PutFailure<T> {
   error: PutError;
   /** PutRecords requests that carried the value (0 when it never left the producer). */
   attempts: number;
+  /** The value's place in the input of its `put` (0, 1, 2, …, per subscription); `checkpoints` reads it. */
+  index?: number;
 }
 
 /**
@@ -126,7 +130,7 @@ export type PutOutcome<T> = PutSuccess<T> | PutFailure<T>;
  * ```
  */
 export function success<T>(
-  record: { value: T; attempts: number; possibleDuplicate?: boolean },
+  record: { value: T; attempts: number; possibleDuplicate?: boolean; index?: number | undefined },
   shardId: string,
   sequenceNumber: string,
   subSequenceNumber: number | undefined,
@@ -134,10 +138,13 @@ export function success<T>(
   const outcome: PutSuccess<T> = { ok: true, value: record.value, shardId, sequenceNumber, attempts: record.attempts };
   if (subSequenceNumber !== undefined) outcome.subSequenceNumber = subSequenceNumber;
   if (record.possibleDuplicate) outcome.possibleDuplicate = true;
+  if (record.index !== undefined) outcome.index = record.index;
   return outcome;
 }
 
-/** Builds a failed outcome. */
-export function failure<T>(value: T, code: string, message: string, retryable: boolean, attempts: number): PutFailure<T> {
-  return { ok: false, value, error: { code, message, retryable }, attempts };
+/** Builds a failed outcome; `index` is the value's place in its `put`'s input, where known. */
+export function failure<T>(value: T, code: string, message: string, retryable: boolean, attempts: number, index?: number): PutFailure<T> {
+  const outcome: PutFailure<T> = { ok: false, value, error: { code, message, retryable }, attempts };
+  if (index !== undefined) outcome.index = index;
+  return outcome;
 }

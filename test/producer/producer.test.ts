@@ -97,7 +97,7 @@ partial('a per-entry error that is not retryable fails that entry with the servi
     Records: [{ ErrorCode: 'KMSAccessDeniedException', ErrorMessage: 'no key' }, ok(input).Records![1]],
   }));
   const o = byValue(r.outcomes);
-  assert.equal(o.get(1), { ok: false, value: 1, error: { code: 'KMSAccessDeniedException', message: 'no key', retryable: false }, attempts: 1 });
+  assert.equal(o.get(1), { ok: false, value: 1, error: { code: 'KMSAccessDeniedException', message: 'no key', retryable: false }, attempts: 1, index: 0 });
   assert.ok(o.get(2)!.ok);
   assert.is(r.puts.length, 1);
   // The stream's key is unusable: nothing else can be written either.
@@ -124,7 +124,7 @@ request('5xx and throttling retry the whole request; validation fails its record
   const v = await run([1], () => {
     throw serviceError('ValidationException', 400, '1 validation error');
   });
-  assert.equal(v.outcomes[0], { ok: false, value: 1, error: { code: 'ValidationException', message: '1 validation error', retryable: false }, attempts: 1 });
+  assert.equal(v.outcomes[0], { ok: false, value: 1, error: { code: 'ValidationException', message: '1 validation error', retryable: false }, attempts: 1, index: 0 });
   assert.ok(v.completed);
 });
 request('a request that never answers is aborted after requestTimeoutMs and retried', async () => {
@@ -221,7 +221,7 @@ lifecycle('close() sends what is buffered, waits for every outcome, and later va
   assert.ok(closed);
   assert.is(outcomes.filter((o) => o.ok).length, 2);
   input.next(3);
-  assert.equal(outcomes[2], { ok: false, value: 3, error: { code: 'Closed', message: 'the producer was closed', retryable: false }, attempts: 0 });
+  assert.equal(outcomes[2], { ok: false, value: 3, error: { code: 'Closed', message: 'the producer was closed', retryable: false }, attempts: 0, index: 2 });
 });
 lifecycle('two pipelines share one producer and each completes on its own', async () => {
   const time = createVirtualTime();
@@ -253,3 +253,30 @@ lifecycle('an upstream error errors the output after the outcomes of what was al
   assert.is((error as Error).message, 'source failed');
 });
 lifecycle.run();
+
+const order = suite('producer: retries go ahead of what queued meanwhile');
+order('a retried value goes out in the next request, not behind the queue', async () => {
+  const time = createVirtualTime();
+  let call = 0;
+  const { client, puts } = scriptedClient({
+    onPut: (input) =>
+      new Promise((resolve) => {
+        const first = call++ === 0;
+        const answer = ok(input);
+        // The first request's first entry fails once; every answer takes 100 ms.
+        if (first) answer.Records![0] = { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' };
+        time.scheduler.schedule(() => resolve({ ...answer, FailedRecordCount: first ? 1 : 0 }), 100);
+      }),
+  });
+  const producer = createProducer({ client, streamName: 's', scheduler: time.scheduler, retry: { random: () => 0.5 }, rateLimit: false, maxBatchCount: 10, maxInFlightPerShard: 1 });
+  const outcomes: PutOutcome<number>[] = [];
+  from(values(60)).pipe(producer.put(record)).subscribe((o) => outcomes.push(o));
+  await time.runAll();
+  const keys = puts.map((p) => p.Records!.map((r) => r.PartitionKey));
+  assert.equal(keys[0].slice(0, 2), ['k0', 'k1']);
+  assert.equal(keys[1][0], 'k10', 'the retry is in backoff while the second request goes');
+  assert.equal(keys[2].slice(0, 2), ['k0', 'k20'], 'then it leads the next request');
+  assert.is(outcomes.length, 60);
+  assert.ok(outcomes.every((o) => o.ok));
+});
+order.run();

@@ -15,6 +15,7 @@ import * as hugeFile from '../../docs/recipes/code/huge-file.js';
 import * as iotDeviceEvents from '../../docs/recipes/code/iot-device-events.js';
 import * as localThrottling from '../../docs/recipes/code/local-throttling.js';
 import * as nodeStreams from '../../docs/recipes/code/node-streams.js';
+import * as resumeFile from '../../docs/recipes/code/resume-file.js';
 import * as sharedLimits from '../../docs/recipes/code/shared-limits.js';
 import * as stages from '../../docs/recipes/code/stages.js';
 import * as watchSignals from '../../docs/recipes/code/watch-signals.js';
@@ -89,6 +90,31 @@ recipes('huge file: every line sent, reading paused before any shard had more th
   matchesDocumentedOutput('huge-file', lines, 'shapes');
 }));
 // #endregion huge-file
+
+// #region resume-file
+recipes('resume a file: a run picks up at the saved checkpoint, sends the rest once, and saves the end', withTimeout(30_000, async () => {
+  await kinesis.createStream('resume-logs', 2);
+  const file = join(scratch, 'resume.log');
+  const checkpointFile = join(scratch, 'resume.log.checkpoint');
+  const line = (i: number) => `10.2.${(i * 7) % 256}.${(i * 13) % 256} - - [25/Nov/2026:10:00:00 +0000] "GET /item/${i} HTTP/1.1" 200 512`;
+  const text = `${Array.from({ length: 5000 }, (_, i) => line(i)).join('\n')}\n`;
+  writeFileSync(file, text);
+  // A previous run decided the first 2,000 lines before it stopped.
+  const committed = Buffer.byteLength(`${Array.from({ length: 2000 }, (_, i) => line(i)).join('\n')}\n`);
+  writeFileSync(checkpointFile, String(committed));
+  const client = kinesis.client();
+  const { result, lines } = await printed(() => resumeFile.main({ client, streamName: 'resume-logs', file, checkpointFile }));
+  assert.equal(result, { from: committed, sent: 3000, failed: 0, saves: result.saves, last: Buffer.byteLength(text) });
+  assert.ok(result.saves > 0);
+  assert.is(readFileSync(checkpointFile, 'utf8'), String(Buffer.byteLength(text)), 'the saved checkpoint is the end of the file');
+  const stored = [...(await readBack(client, 'resume-logs')).values()].flat().map((r) => Buffer.from(r.Data!).toString('utf8'));
+  assert.equal(stored.sort(), Array.from({ length: 3000 }, (_, i) => line(2000 + i)).sort(), 'the lines after the checkpoint, each once');
+  matchesDocumentedOutput('resume-file', lines, 'shapes');
+  // Run again: nothing left to send.
+  const again = await printed(() => resumeFile.main({ client, streamName: 'resume-logs', file, checkpointFile }));
+  assert.equal({ sent: again.result.sent, last: again.result.last }, { sent: 0, last: Buffer.byteLength(text) });
+}));
+// #endregion resume-file
 
 // #region node-streams
 recipes('node streams: a file through pipeline and toWritable, every line stored once', withTimeout(30_000, async () => {

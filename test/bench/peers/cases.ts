@@ -189,8 +189,10 @@ export async function utilization(s: Settings, contenders: ContenderName[], log:
         drainMs: u.drainMs,
         idleMs: u.idleMs,
         latencyFromMs: 0,
-        // Ours with its defaults: per-shard limits at 100% of the budget, adaptive rate, no aggregation.
-        ours: {},
+        // Ours with its defaults (per-shard limits at 100% of the budget, adaptive rate, no aggregation) but a
+        // TTL that covers the burst: 12 s at twice the budget makes the last values wait about 12 s, and by
+        // default a value may expect to wait at most a third of 30 s, so the burst's end would be refused.
+        ours: { recordTtlMs: 60_000 },
       };
       const r = await runWorker<PacedRun>({
         config,

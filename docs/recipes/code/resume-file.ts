@@ -5,14 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { asyncScheduler, lastValueFrom, tap, throttleTime } from 'rxjs';
 import { checkpoints, createProducer, pullFrom } from 'rxjs-kinesis';
 
-interface Line {
+export interface Line {
   text: string;
   /** Byte offset just past the line: where a restart reads from once the line is decided. */
   end: number;
 }
 
 /** The file's lines from a byte offset, each with the offset just past it. */
-async function* linesFrom(file: string, from: number): AsyncGenerator<Line> {
+export async function* linesFrom(file: string, from: number): AsyncGenerator<Line> {
   let end = from;
   for await (const text of createInterface({ input: createReadStream(file, { start: from }), crlfDelay: Infinity })) {
     end += Buffer.byteLength(text) + 1;

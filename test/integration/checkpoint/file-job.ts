@@ -1,11 +1,12 @@
 /**
- * The resume-a-file pattern of the checkpoints recipe: read a file from a byte offset, put every line,
- * and save the offset up to which every line is decided. A restart reads from the saved offset.
+ * The resume-a-file recipe's pattern, with a crash: read a file from a byte offset (the recipe's
+ * `linesFrom`), put every line, and save the offset up to which every line is decided. A restart reads
+ * from the saved offset.
  */
-import { createReadStream, renameSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { renameSync, writeFileSync } from 'node:fs';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { lastValueFrom, tap } from 'rxjs';
+import { linesFrom } from '../../../docs/recipes/code/resume-file.js';
 import { checkpoints, createProducer, pullFrom } from '../../../src/index.js';
 
 export interface Job {
@@ -25,20 +26,6 @@ export interface Progress {
   offset: number;
   /** The end of the last line read from the file when the offset was saved. */
   pulledTo: number;
-}
-
-export interface Line {
-  text: string;
-  /** Byte offset just past the line and its newline: where a restart reads from. */
-  end: number;
-}
-
-async function* linesFrom(file: string, from: number): AsyncGenerator<Line> {
-  let end = from;
-  for await (const text of createInterface({ input: createReadStream(file, { start: from }), crlfDelay: Infinity })) {
-    end += Buffer.byteLength(text) + 1;
-    yield { text, end };
-  }
 }
 
 function save(file: string, progress: Progress): void {

@@ -59,6 +59,14 @@ test('any order of outcomes: each emission is the last position of a fully decid
   );
 });
 
+test('without a position function it emits how many values from the start are decided', async () => {
+  const lines = [0, 1, 2, 3].map((n) => ({ n, end: (n + 1) * 10 }));
+  const out = await lastValueFrom(
+    from([2, 0, 1, 3].map((i) => outcomeOf(lines[i], i !== 1))).pipe(checkpoints(), toArray()),
+  );
+  assert.equal(out, [1, 3, 4]);
+});
+
 test('never commits past a value without an outcome', async () => {
   const lines = [0, 1, 2, 3].map((n) => ({ n, end: (n + 1) * 10 }));
   const out = await lastValueFrom(

@@ -37,9 +37,10 @@ export interface BuilderState {
 const TAG_BYTES = 1;
 // A record without an explicit hash key, or a key not yet in its table.
 const NO_KEY = -1;
-// Keys a table remembers across aggregates; beyond that it starts over, so memory stays bounded
-// (about 2,048 x key length per table) when keys rarely repeat.
-const REMEMBERED_KEYS = 2_048;
+// Keys a table remembers across aggregates, per generation (two are kept): the keys of a stream with
+// tens of thousands of keys stay measured, and memory stays bounded (about 2 x 16,384 keys per table)
+// when keys rarely repeat.
+const REMEMBERED_KEYS = 16_384;
 const NO_DATA = new Uint8Array(0);
 
 /** A state with no record. */

@@ -8,11 +8,16 @@ import { writeVarint } from './varint.js';
  *
  * It remembers keys across aggregates (their map entry and UTF-8 length): the same keys come back
  * aggregate after aggregate, so each is looked up and measured once, not once per aggregate. Keys are
- * written straight into the aggregate, with no `Uint8Array` per key. Past `rememberedKeys` it
- * forgets them all at the next `clearKeys`, so memory stays bounded when keys rarely repeat.
+ * written straight into the aggregate, with no `Uint8Array` per key. Memory stays bounded in two
+ * generations: once `slots` holds more than `rememberedKeys`, it becomes `older` (and the older one is
+ * dropped) at the next `clearKeys`; a key found in `older` moves back to `slots`. So the keys in use
+ * stay, and a key is forgotten only when two generations went by without it.
  */
 export interface KeyTable {
-  readonly slots: Map<string, KeySlot>;
+  /** Keys seen since the last generation change. */
+  slots: Map<string, KeySlot>;
+  /** Keys of the generation before. */
+  older: Map<string, KeySlot>;
   /** Slots of the current aggregate, by index; entries past `count` are stale. */
   readonly current: KeySlot[];
   count: number;
@@ -44,14 +49,14 @@ const NOT_IN_TABLE = -1;
  * ```
  */
 export function createKeyTable(rememberedKeys: number): KeyTable {
-  return { slots: new Map(), current: [], count: 0, generation: 0, rememberedKeys };
+  return { slots: new Map(), older: new Map(), current: [], count: 0, generation: 0, rememberedKeys };
 }
 
 /** The slot of `key`, remembered or new; it is in the current aggregate only if `indexInTable` says so. */
 export function findKey(table: KeyTable, key: string): KeySlot {
   let slot = table.slots.get(key);
   if (slot === undefined) {
-    slot = { key, byteLength: utf8Length(key), generation: NOT_IN_TABLE, index: NOT_IN_TABLE };
+    slot = table.older.get(key) ?? { key, byteLength: utf8Length(key), generation: NOT_IN_TABLE, index: NOT_IN_TABLE };
     table.slots.set(key, slot);
   }
   return slot;
@@ -86,7 +91,8 @@ export function clearKeys(table: KeyTable): void {
   table.generation++;
   table.count = 0;
   if (table.slots.size > table.rememberedKeys) {
-    table.slots.clear();
+    table.older = table.slots;
+    table.slots = new Map();
     table.current.length = 0;
   }
 }

@@ -12,9 +12,18 @@ const LOAD_MS = 5000;
 const RESET_AT_MS = 1500;
 /**
  * Steady state: a window holds at most 1 s of refill plus what the bucket gathered before it, which is the
- * refill over the pause between two requests (tens of ms at this pace); 200 ms allows for a stalled event loop.
+ * refill over the pause between two requests: tens of ms at this pace, 200 ms allowed for a busy event loop.
+ * On a loaded machine the loop may stall longer; the senders then catch up at once, so the longest pause
+ * between two sends in the steady phase (plus 50 ms: the server reads a request a little after it is
+ * sent, in the same event loop), when longer, is what the bucket could gather.
  */
 const PAUSE_ALLOWANCE_S = 0.2;
+function pauseAllowance(load: LoadResult): number {
+  const steady = load.sendTimes.filter((t) => t - load.firstSendAt >= RESET_AT_MS);
+  let longest = 0;
+  for (let i = 1; i < steady.length; i++) longest = Math.max(longest, steady[i] - steady[i - 1]);
+  return Math.max(PAUSE_ALLOWANCE_S, (longest + 50) / 1000);
+}
 const BYTES_RECORD = 64 * 1024;
 
 const test = suite('per-shard budget under 3x offered load');
@@ -63,9 +72,10 @@ test('records: no 1-second window holds more than the burst plus one second of b
   assert.ok(first.maxWindowRecords <= 2000, `first phase max window ${first.maxWindowRecords}`);
   assert.ok(first.maxWindowRecords >= 1500, `the 1000-record burst plus refill should show, got ${first.maxWindowRecords}`);
   const steady = shardOf(late, 'records');
-  assert.ok(steady.maxWindowRecords <= 1000 * (1 + PAUSE_ALLOWANCE_S), `steady max window ${steady.maxWindowRecords}`);
+  const pause = pauseAllowance(records);
+  assert.ok(steady.maxWindowRecords <= 1000 * (1 + pause), `steady max window ${steady.maxWindowRecords} (longest pause between sends ${(pause * 1000).toFixed(0)} ms)`);
   assert.ok(steady.maxWindowRecords >= 900, `steady max window ${steady.maxWindowRecords}`);
-  console.log(`  records: max window ${first.maxWindowRecords} with the burst, ${steady.maxWindowRecords} after it`);
+  console.log(`  records: max window ${first.maxWindowRecords} with the burst, ${steady.maxWindowRecords} after it (pause allowance ${(pause * 1000).toFixed(0)} ms)`);
 });
 
 test('records: total accepted is within 3% of the burst plus 1000/s', () => {
@@ -84,7 +94,8 @@ test('bytes: windows and total follow 1 MiB/s per shard', () => {
   assert.ok(first.maxWindowBytes <= 2 * MiB, `first phase max window ${first.maxWindowBytes}`);
   assert.ok(first.maxWindowBytes >= 1.5 * MiB, `the 1 MiB burst plus refill should show, got ${first.maxWindowBytes}`);
   // Whole 64 KiB records: a window may also hold the one record the bucket had nearly gathered.
-  assert.ok(steady.maxWindowBytes <= MiB * (1 + PAUSE_ALLOWANCE_S) + BYTES_RECORD, `steady max window ${steady.maxWindowBytes}`);
+  const pause = pauseAllowance(bytes);
+  assert.ok(steady.maxWindowBytes <= MiB * (1 + pause) + BYTES_RECORD, `steady max window ${steady.maxWindowBytes} (longest pause between sends ${(pause * 1000).toFixed(0)} ms)`);
   const expected = MiB + MiB * seconds(bytes);
   const total = first.acceptedBytes + steady.acceptedBytes;
   assert.is(total, accepted(bytes).length * BYTES_RECORD);

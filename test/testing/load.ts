@@ -23,6 +23,8 @@ export interface LoadResult {
   /** performance.now() of the first and the last send. */
   firstSendAt: number;
   lastSendAt: number;
+  /** performance.now() of every send, in order. */
+  sendTimes: number[];
 }
 
 /** Offers entries at a fixed pace with the raw SDK; the client must not retry, so the offer is exactly what is sent. */
@@ -32,6 +34,7 @@ export async function offerLoad(client: KinesisClient, options: LoadOptions): Pr
   const requests: Outcome[][] = [];
   let offered = 0;
   let lastSendAt = start;
+  const sendTimes: number[] = [];
   await Promise.all(
     Array.from({ length: senders }, async (_, sender) => {
       for (let k = 0; ; k++) {
@@ -40,10 +43,11 @@ export async function offerLoad(client: KinesisClient, options: LoadOptions): Pr
         await sleep(start + offset - performance.now());
         const Records = Array.from({ length: entriesPerRequest }, () => options.entry(offered++));
         lastSendAt = Math.max(lastSendAt, performance.now());
+        sendTimes.push(performance.now());
         const out = await client.send(new PutRecordsCommand({ StreamName: streamName, Records }), { abortSignal: AbortSignal.timeout(10_000) });
         requests.push(Records.map((entry, i) => ({ entry, result: out.Records![i] })));
       }
     }),
   );
-  return { requests, firstSendAt: start, lastSendAt };
+  return { requests, firstSendAt: start, lastSendAt, sendTimes };
 }

@@ -67,7 +67,7 @@ export const TRANSIT_MARGIN = 0.02;
  * heavier than its shard's bucket (a big record) counts whole in the service's second: such requests
  * are spaced so that one more than fit in a second's budget always spans a second and this much more.
  */
-export const TRANSIT_JITTER_MS = 50;
+export const TRANSIT_JITTER_MS = 100;
 
 /**
  * Each shard's limiter: a token bucket per shard (weights count records and bytes together) with AIMD

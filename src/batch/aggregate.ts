@@ -1,4 +1,6 @@
 import { createAggregateBuilder, DEFAULT_AGGREGATION, type AggregationLimits } from '../kpl/index.js';
+import { AGGREGATE_OVERHEAD_BYTES } from '../kpl/format.js';
+import type { OrderedUnit } from '../records/encode.js';
 import type { Batch } from './batcher.js';
 import { hashKeyToDecimal } from '../kinesis/hash.js';
 import { PARTITION_KEY_MAX_CHARS, PUT_RECORDS_DEFAULT_BYTES, PUT_RECORDS_MAX_RECORDS, RECORD_DEFAULT_BYTES } from '../kinesis/limits.js';
@@ -83,11 +85,15 @@ export function createAggregatePacker(options: AggregationOptions = {}) {
   const maxRecordBytes = options.maxRecordBytes ?? RECORD_DEFAULT_BYTES;
   /** An aggregate's data at most, so that with its partition key it stays a valid record. */
   const maxBytes = Math.min(options.maxBytes ?? DEFAULT_AGGREGATION.maxBytes, maxRecordBytes - MAX_PARTITION_KEY_BYTES);
-  const builder = createAggregateBuilder({ maxBytes, maxCount: options.maxCount ?? DEFAULT_AGGREGATION.maxCount });
+  const maxCount = options.maxCount ?? DEFAULT_AGGREGATION.maxCount;
+  const builder = createAggregateBuilder({ maxBytes, maxCount });
+  const fitsWhole = (unit: OrderedUnit) => builder.count + unit.count <= maxCount && builder.size + unit.bytes - AGGREGATE_OVERHEAD_BYTES <= maxBytes;
 
   return {
     /** Data bytes of a whole aggregate. */
     maxBytes,
+    /** User records in one aggregate. */
+    maxCount,
     /** The most an entry of this packer weighs: a full aggregate with the longest partition key. */
     maxEntryBytes: maxBytes + MAX_PARTITION_KEY_BYTES,
     /**
@@ -97,7 +103,13 @@ export function createAggregatePacker(options: AggregationOptions = {}) {
     pack<R extends RoutedRecord<unknown>>(shardId: string, peek: () => R | undefined, take: () => R): KinesisEntry<R> | undefined {
       builder.reset();
       const records: R[] = [];
-      for (let r = peek(); r !== undefined && builder.tryAdd(r); r = peek()) records.push(take());
+      for (let r = peek(); r !== undefined; r = peek()) {
+        // A key's unit under per-key order goes whole in one aggregate: a new one unless it surely fits.
+        const unit = r.unit;
+        if (unit !== undefined && unit.count > 1 && records.length > 0 && records[records.length - 1].unit !== unit && !fitsWhole(unit)) break;
+        if (!builder.tryAdd(r)) break;
+        records.push(take());
+      }
       if (records.length === 0) return undefined;
       if (records.length === 1) return records[0];
       const data = builder.build();

@@ -11,6 +11,8 @@ export interface AdmissionOptions<T> {
   maxWaitMs: number;
   rateOf(shardId: string): number;
   emit(signal: ProducerSignal): void;
+  /** With per-key order: how long a value would wait behind its key's earlier values, and the oldest of them. */
+  keys?: { waitIfAdded(key: string, dataBytes: number): number; shiftOldest(key: string): HeldRecord<T> | undefined };
 }
 
 /**
@@ -34,9 +36,16 @@ export function createAdmission<T>(a: AdmissionOptions<T>) {
   }
 
   /** Why the value does not fit now, or undefined when it does. */
-  function refusal(size: number, shardId: string | undefined): string | undefined {
+  const keyWait = (r: EncodedRecord<T>) => a.keys?.waitIfAdded(r.partitionKey, r.data.length) ?? 0;
+
+  function refusal(record: EncodedRecord<T>, shardId: string | undefined): string | undefined {
+    const { size } = record;
     if (!fits(size)) {
       return `the producer holds ${totals.records} values, ${totals.bytes} bytes (maxBufferedRecords ${o.maxBufferedRecords}, maxBufferedBytes ${o.maxBufferedBytes})`;
+    }
+    const keyWaitMs = keyWait(record);
+    if (keyWaitMs > maxWaitMs) {
+      return `it would wait ${Math.round(keyWaitMs)} ms behind earlier values of its partition key '${record.partitionKey}' (ordering: 'perKey' sends one of a key's values, or aggregates, at a time), more than a third of its recordTtlMs (${Math.round(maxWaitMs)} ms)`;
     }
     // Before a shard map there is no shard to time a value against: the memory ceilings alone bound it.
     if (!waitsTooLong(shardId, size)) return undefined;
@@ -47,14 +56,15 @@ export function createAdmission<T>(a: AdmissionOptions<T>) {
   return {
     /** Makes room for the value if the policy allows; returns why it does not fit, or undefined. */
     admit(record: EncodedRecord<T>, shardId: string | undefined): string | undefined {
-      if (refusal(record.size, shardId) === undefined) return undefined;
+      if (refusal(record, shardId) === undefined) return undefined;
       if (o.overflow === 'dropOldest') {
-        const oldest = () => backlogs.shiftOldest() ?? holdings.shiftUnrouted();
+        const oldest = () => backlogs.shiftOldest() ?? holdings.shiftUnrouted() ?? a.keys?.shiftOldest(record.partitionKey);
         let dropped = dropOldest(() => !fits(record.size), oldest);
+        if (a.keys !== undefined) dropped += dropOldest(() => keyWait(record) > maxWaitMs, () => a.keys!.shiftOldest(record.partitionKey));
         if (shardId !== undefined) dropped += dropOldest(() => waitsTooLong(shardId, record.size), () => backlogs.shiftOldest(shardId));
         if (dropped > 0) a.emit({ type: 'dropped', count: dropped, policy: 'dropOldest' });
       }
-      const reason = refusal(record.size, shardId);
+      const reason = refusal(record, shardId);
       if (reason !== undefined) holdings.update(true);
       return reason;
     },

@@ -17,6 +17,7 @@ import { createShardRates } from './shard-rates.js';
 import { putOperator } from './put-operator.js';
 import { createShardBacklogs, type ShardBacklogs } from './shard-backlogs.js';
 import { createShardMapHolder } from './shard-map-holder.js';
+import { createKeyOrder } from './key-order.js';
 import type { ProducerSignal } from './signals.js';
 
 /**
@@ -79,10 +80,13 @@ export function createProducer(options: ProducerOptions): Producer {
   const late = (r: HeldRecord<unknown>) => isLate(r, scheduler.now(), o.recordTtlMs);
 
   const rates = createShardRates(o, emit, () => shardMap.current());
+  const packer = o.aggregation === false ? undefined : createAggregatePacker({ ...o.aggregation, maxRecordBytes: o.maxRecordBytes });
+  // A key's next unit goes ahead of its shard's queue: it waited its turn behind the key's last one.
+  const keys = o.ordering === 'none' ? undefined : createKeyOrder({ scheduler, aggregate: packer, lingerMs: o.batch.lingerMs, release: (records) => routeFirst(records) });
   const backlogs: ShardBacklogs<HeldRecord<unknown>> = createShardBacklogs<HeldRecord<unknown>>({
     scheduler,
     batch: o.batch,
-    packer: o.aggregation === false ? undefined : createAggregatePacker({ ...o.aggregation, maxRecordBytes: o.maxRecordBytes }),
+    packer,
     weightOf: rates.weightOf,
     rateOf: rates.rateOf,
     urgent: (): boolean => draining > 0 || holdings.pressure.level !== 'ok',
@@ -92,8 +96,8 @@ export function createProducer(options: ProducerOptions): Producer {
     isLate: late,
     expire: (records, shardId) => holdings.expire(records, undefined, shardId),
   });
-  const holdings: Holdings<unknown> = createHoldings({ o, backlogs, maxWaitMs, unroutedWaitMs: rates.unroutedWaitMs, emit });
-  const admission = createAdmission({ o, holdings, backlogs, maxWaitMs, rateOf: rates.rateOf, emit });
+  const holdings: Holdings<unknown> = createHoldings({ o, backlogs, maxWaitMs, unroutedWaitMs: rates.unroutedWaitMs, emit, keyWaitMs: keys?.longestWaitMs, decided: keys?.decided });
+  const admission = createAdmission({ o, holdings, backlogs, maxWaitMs, rateOf: rates.rateOf, emit, keys });
   const shardMap = createShardMapHolder(o, emit, { loaded: (map) => holdings.mapLoaded(map, route), failed: holdings.mapFailed, breakStream });
   const sender = createSender<KinesisEntry<HeldRecord<unknown>>>({
     ...o,
@@ -184,7 +188,7 @@ export function createProducer(options: ProducerOptions): Producer {
     streamError = new KinesisStreamError(code, message);
     emit({ type: 'streamError', code, message });
     // Batches at a limiter fail as they go out (prepare); requests in flight settle on their own.
-    for (const r of holdings.drain()) holdings.fail(r, code, message, false);
+    for (const r of [...(keys?.drain() ?? []), ...holdings.drain()]) holdings.fail(r, code, message, false);
     sinks.forEach((sink) => sink.check());
   }
 
@@ -206,7 +210,7 @@ export function createProducer(options: ProducerOptions): Producer {
             if (refused !== undefined) return refused;
             const held = Object.assign(record, { sink }) as HeldRecord<unknown>;
             holdings.hold(held);
-            route(held);
+            if (keys === undefined || keys.enter(held)) route(held);
             holdings.update();
             return undefined;
           },

@@ -28,6 +28,10 @@ export interface HoldingsOptions<T> {
   maxWaitMs: number;
   /** How long what waits for a shard map would wait, in ms. */
   unroutedWaitMs(records: number, bytes: number): number;
+  /** The longest wait of values held back for their key's order, in ms. */
+  keyWaitMs?(): number;
+  /** A value has its outcome (before its pipeline sees it). */
+  decided?(record: HeldRecord<T>): void;
   emit(signal: ProducerSignal): void;
 }
 
@@ -51,13 +55,16 @@ export function createHoldings<T>(h: HoldingsOptions<T>) {
   function update(full = false): void {
     const b = backlogs.busiest();
     const mapWaitMs = h.unroutedWaitMs(unrouted.length, unrouted.bytes);
+    const keyWaitMs = h.keyWaitMs?.() ?? 0;
     const [shardId, waitMs] = mapWaitMs > b.waitMs ? [undefined, mapWaitMs] : [b.shardId, b.waitMs];
+    if (keyWaitMs > waitMs) return pressure.update(totals.records, totals.bytes, totals.inFlight, keyWaitMs, undefined, full);
     pressure.update(totals.records, totals.bytes, totals.inFlight, waitMs, shardId, full);
   }
 
   function decide(record: HeldRecord<T>, outcome: PutOutcome<T>): void {
     totals.records--;
     totals.bytes -= record.size;
+    h.decided?.(record);
     update();
     record.sink.deliver(outcome);
     if (totals.records === 0) idle.splice(0).forEach((resolve) => resolve());

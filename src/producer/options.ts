@@ -67,6 +67,13 @@ export interface ProducerOptions extends SendOptions {
    * new one. Default `'fail'`.
    */
   overflow?: OverflowPolicy;
+  /**
+   * `'perKey'`: the values of each partition key are stored in the order they reached `put`, whatever
+   * fails, throttles or is retried. A key has one value out at a time (with aggregation, its waiting
+   * values together in one aggregate); its next ones wait for that one's outcome, and other keys go on.
+   * Default `'none'`: values are sent as fast as the shards take them, and retries land later.
+   */
+  ordering?: 'none' | 'perKey';
   /** `pressure$` turns `'high'` at this fraction of the longest accepted wait on the busiest shard, or of either memory ceiling. Default 0.8. */
   highWatermark?: number;
   /** `pressure$` turns back to `'ok'` below this fraction of all three. Default 0.5. */
@@ -90,6 +97,8 @@ export function resolveOptions(options: ProducerOptions) {
   const { rateLimit = DEFAULTS.rateLimit, overflow = DEFAULTS.overflow } = options;
   if (rateLimit !== false && !(rateLimit > 0 && rateLimit <= 100)) check.fail('rateLimit', 'a percentage in (0, 100] or false', rateLimit);
   check.oneOf('overflow', overflow, ['fail', 'dropOldest', 'dropIncoming']);
+  const { ordering = 'none' } = options;
+  check.oneOf('ordering', ordering, ['none', 'perKey']);
   const highWatermark = check.fraction('highWatermark', options.highWatermark ?? DEFAULTS.highWatermark);
   const lowWatermark = options.lowWatermark ?? DEFAULTS.lowWatermark;
   if (!(lowWatermark >= 0 && lowWatermark <= highWatermark)) check.fail('lowWatermark', `in [0, highWatermark (${highWatermark})]`, lowWatermark);
@@ -119,6 +128,7 @@ export function resolveOptions(options: ProducerOptions) {
     maxBufferedRecords: check.positiveInteger('maxBufferedRecords', options.maxBufferedRecords ?? DEFAULTS.maxBufferedRecords),
     maxBufferedBytes: check.positiveInteger('maxBufferedBytes', options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes),
     overflow,
+    ordering,
     highWatermark,
     lowWatermark,
     batch: resolveBatchOptions({ maxCount: options.maxBatchCount, maxBytes: options.maxBatchBytes, lingerMs: options.lingerMs, scheduler: send.scheduler }),

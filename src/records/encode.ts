@@ -32,6 +32,23 @@ export interface EncodedRecord<T> {
   json?: string;
   /** Its value's place in the input of `producer.put` (absent in the stages used alone). */
   index?: number | undefined;
+  /** With `ordering: 'perKey'`: the values of its key that travel with it, in one aggregate. */
+  unit?: OrderedUnit | undefined;
+}
+
+/**
+ * Values of one partition key sent together under `ordering: 'perKey'`: the next of the key's values go
+ * once all of these have outcomes. With aggregation they travel in one aggregate.
+ */
+export interface OrderedUnit {
+  /** Values of the unit without an outcome yet. */
+  pending: number;
+  /** At most the bytes they add to an aggregate, with its fixed overhead and their keys. */
+  bytes: number;
+  /** Values in the unit. */
+  count: number;
+  /** When the unit went (scheduler clock, ms). */
+  since: number;
 }
 
 /**

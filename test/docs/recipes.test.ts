@@ -13,6 +13,7 @@ import * as gracefulShutdown from '../../docs/recipes/code/graceful-shutdown.js'
 import * as hotShard from '../../docs/recipes/code/hot-shard.js';
 import * as hugeFile from '../../docs/recipes/code/huge-file.js';
 import * as iotDeviceEvents from '../../docs/recipes/code/iot-device-events.js';
+import * as keyOrder from '../../docs/recipes/code/key-order.js';
 import * as localThrottling from '../../docs/recipes/code/local-throttling.js';
 import * as nodeStreams from '../../docs/recipes/code/node-streams.js';
 import * as resumeFile from '../../docs/recipes/code/resume-file.js';
@@ -56,6 +57,23 @@ recipes('IoT events keyed by device id: all sent, spread over the 4 shards', wit
   matchesDocumentedOutput('iot-device-events', lines, 'exact');
 }));
 // #endregion iot
+
+// #region key-order
+recipes('key order: with 5% of entries failing, \'none\' stores some events after later ones of their account, \'perKey\' none', withTimeout(60_000, async () => {
+  await kinesis.createStream('account-events', 2);
+  kinesis.setFaults({ internalFailureRate: 0.05 }); // refused entries are retried: what reorders a key
+  try {
+    const { result, lines } = await printed(() => keyOrder.main({ client: kinesis.client(), streamName: 'account-events' }));
+    assert.equal([result.none.sent, result.perKey.sent, result.perKeyAggregated.sent], [3000, 3000, 3000]);
+    assert.ok(result.none.late > 0, `'none' stored some out of order: ${result.none.late}`);
+    assert.is(result.perKey.late, 0);
+    assert.is(result.perKeyAggregated.late, 0);
+    matchesDocumentedOutput('key-order', lines, 'shapes');
+  } finally {
+    kinesis.setFaults({ internalFailureRate: 0 });
+  }
+}));
+// #endregion key-order
 
 // #region hot-shard
 recipes('hot shard: a browser-name key leaves a shard idle and throttles another; a session key spreads', withTimeout(30_000, async () => {

@@ -1,4 +1,4 @@
-import { map, mergeMap, range, take, timer, type Observable } from 'rxjs';
+import { map, mergeMap, range, take, tap, timer, type Observable } from 'rxjs';
 import { createProducer, type Producer } from '../../src/producer/create-producer.js';
 import type { ProducerOptions } from '../../src/producer/options.js';
 import type { PutOutcome } from '../../src/records/outcome.js';
@@ -44,14 +44,31 @@ export function keyedSource(run: OrderingRun): Observable<Keyed> {
 }
 
 /** Puts the run through a producer with `options`; returns the outcomes and how long the run took, in ms. */
-export async function putKeyed(local: LocalKinesis, streamName: string, run: OrderingRun, options: Partial<ProducerOptions>) {
+export async function putKeyed(
+  local: LocalKinesis,
+  streamName: string,
+  run: OrderingRun,
+  options: Partial<ProducerOptions>,
+  watch?: { put(index: number): void; outcome(index: number): void },
+) {
   const producer: Producer = createProducer({ client: local.client(), streamName, ...options });
   const outcomes: PutOutcome<Keyed>[] = [];
   const started = performance.now();
+  let index = 0;
   await new Promise<void>((resolve, reject) =>
     keyedSource(run)
-      .pipe(producer.put((v) => ({ partitionKey: v.key, data: v.data })))
-      .subscribe({ next: (o) => outcomes.push(o), error: reject, complete: resolve }),
+      .pipe(
+        tap(() => watch?.put(index++)),
+        producer.put((v) => ({ partitionKey: v.key, data: v.data })),
+      )
+      .subscribe({
+        next: (o) => {
+          watch?.outcome(o.index!);
+          outcomes.push(o);
+        },
+        error: reject,
+        complete: resolve,
+      }),
   );
   const ms = performance.now() - started;
   await producer.close();

@@ -1,3 +1,4 @@
+import { UpdateShardCountCommand } from '@aws-sdk/client-kinesis';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -48,6 +49,31 @@ for (const [name, run, aggregation] of [
         figures.push(`${ordering} ${violations} violations, ${(run.values / (ms / 1000)).toFixed(0)} values/s`);
       }
       console.log(`  ${name}: ${figures.join('; ')}`);
+    }),
+  );
+}
+
+for (const aggregation of [false, {}] as const) {
+  test(
+    `resharding 2 -> 4 shards mid-run, aggregation ${aggregation ? 'on' : 'off'}: 'perKey' still stores each key in order`,
+    withTimeout(120_000, async () => {
+      const stream = `ordering-reshard-${aggregation ? 'agg' : 'plain'}`;
+      await local.createStream(stream, 2);
+      const client = local.client();
+      const resharding = (async () => {
+        await new Promise((r) => setTimeout(r, 1_000));
+        await client.send(new UpdateShardCountCommand({ StreamName: stream, TargetShardCount: 4, ScalingType: 'UNIFORM_SCALING' }));
+      })();
+      const run: OrderingRun = { values: 8_000, keys: 400, perSecond: 4_000, dataBytes: 100, seed: 13 };
+      const { outcomes } = await putKeyed(local, stream, run, { ordering: 'perKey', aggregation, recordTtlMs: 60_000 });
+      await resharding;
+      assert.is(outcomes.filter((o) => o.ok).length, run.values, 'every value ok');
+      const shards = new Set(outcomes.map((o) => o.ok && o.shardId));
+      assert.ok(shards.size > 2, `values landed on the parents and the children: ${[...shards].join(', ')}`);
+      // Read back parents first: a key's values in the parent were stored before those in its child.
+      const { violations, firstCopies } = await orderViolations(local, stream);
+      assert.is(firstCopies, run.values);
+      assert.is(violations, 0);
     }),
   );
 }

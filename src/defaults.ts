@@ -46,6 +46,8 @@ export const DEFAULTS = Object.freeze({
   maxBufferedBytes: 128 * MiB,
   /** What happens to a value that does not fit. */
   overflow: 'fail' as 'fail' | 'dropOldest' | 'dropIncoming',
+  /** Length of a metrics interval, the KPL's. */
+  metricsIntervalMs: 60_000,
   /** `pressure$` turns `'high'` at this fraction of a bound. */
   highWatermark: 0.8,
   /** `pressure$` turns back to `'ok'` below this fraction of every bound. */

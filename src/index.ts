@@ -1,5 +1,6 @@
 // The producer and its one-call forms.
-export { createProducer, type Producer } from './producer/create-producer.js';
+export { createProducer } from './producer/create-producer.js';
+export type { Producer } from './producer/producer.js';
 export type { ProducerOptions, OverflowPolicy } from './producer/options.js';
 export { toKinesis, type ToKinesisOptions } from './to-kinesis.js';
 export { pullFrom, type PressureSource } from './pull-from.js';
@@ -29,5 +30,7 @@ export type { RedisClientLike, SharedLimitsOptions } from './throttle/shared-lim
 // Signals, pressure, errors.
 export type * from './producer/signals.js';
 export type { Pressure, PressureLevel, PressureState } from './producer/pressure.js';
+export type { MetricValues, MetricsOptions, MetricsSnapshot } from './metrics/metrics.js';
+export type { Distribution } from './metrics/distribution.js';
 export { KinesisStreamError, BufferOverflowError } from './errors.js';
 export { classifyError, ERROR_TABLE, type ClassifiedError, type ErrorRule, type FailureKind } from './kinesis/classify.js';

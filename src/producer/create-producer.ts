@@ -1,4 +1,4 @@
-import { Subject, type Observable, type OperatorFunction, type Subscription } from 'rxjs';
+import { Subject, type Subscription } from 'rxjs';
 import { createAggregatePacker, type KinesisEntry } from '../batch/aggregate.js';
 import type { Batch } from '../batch/batcher.js';
 import type { RecordMapper } from '../records/encode.js';
@@ -8,48 +8,19 @@ import { routeRecord } from '../records/route.js';
 import { isLate, planRetry } from '../send/retry-plan.js';
 import { createSender } from '../send/sender.js';
 import { halves, recordsOf, settle } from '../send/settle.js';
-import type { PutOutcome } from '../records/outcome.js';
 import { createAdmission } from './admission.js';
 import { createHoldings, type HeldRecord, type Holdings, type OutcomeSink } from './holdings.js';
 import { MAX_WAIT_SHARE, resolveOptions, type ProducerOptions } from './options.js';
-import type { PressureState } from './pressure.js';
 import { createShardRates } from './shard-rates.js';
 import { putOperator } from './put-operator.js';
 import { createShardBacklogs, type ShardBacklogs } from './shard-backlogs.js';
 import { createShardMapHolder } from './shard-map-holder.js';
 import { createKeyOrder } from './key-order.js';
 import type { ProducerSignal } from './signals.js';
+import type { Producer } from './producer.js';
+import { createMetrics } from '../metrics/metrics.js';
 
-/**
- * A producer for one stream: share it across pipelines so they share its shard map, batches and limits.
- *
- * @example
- * ```ts
- * import { createProducer, type Producer } from 'rxjs-kinesis';
- * const producer: Producer = createProducer({ client, streamName: 'orders' });
- * orders$.pipe(producer.put((o) => ({ partitionKey: o.customerId, data: JSON.stringify(o) }))).subscribe();
- * producer.signals$.subscribe((s) => s.type === 'throttled' && console.warn(s.shardId, s.rate));
- * process.once('SIGTERM', () => producer.close());
- * ```
- */
-export interface Producer {
-  /**
-   * The operator that sends each value and emits its outcome. Outcomes come in the order values are
-   * decided, not the order they arrived: a value's outcome comes when its request answers, and
-   * retried values come later. The output completes once the input has completed and every outcome
-   * is out; it errors with {@link KinesisStreamError} (after the outcomes) if the stream cannot be written.
-   */
-  put<T>(record: RecordMapper<T>): OperatorFunction<T, PutOutcome<T>>;
-  /** Everything the producer does, as it happens: batches sent, retries, throttles, shard-map refreshes. */
-  readonly signals$: Observable<ProducerSignal>;
-  /**
-   * How full the producer is: emits the current level on subscribe, then on each change. Pause a
-   * pausable source on `'high'` and resume on `'ok'` to send without loss or unbounded memory.
-   */
-  readonly pressure$: Observable<PressureState>;
-  /** Sends everything buffered, waits for every outcome, then releases timers. Later values fail with `Closed`. */
-  close(): Promise<void>;
-}
+export type { Producer };
 
 /**
  * Creates a producer for one Kinesis stream: the stages wired once for every pipeline that puts into it.
@@ -70,7 +41,11 @@ export function createProducer(options: ProducerOptions): Producer {
   const o = resolveOptions(options);
   const { scheduler } = o;
   const signals = new Subject<ProducerSignal>();
-  const emit = (signal: ProducerSignal) => signals.next(signal);
+  const metrics = createMetrics({ scheduler, intervalMs: o.metrics.intervalMs, streamName: o.streamName, pending: () => holdings.totals.records });
+  const emit = (signal: ProducerSignal) => {
+    if (signal.type === 'batchSent') metrics.request(signal);
+    signals.next(signal);
+  };
   const sinks = new Set<OutcomeSink<unknown>>();
   let streamError: KinesisStreamError | undefined;
   let closing: Promise<void> | undefined;
@@ -96,7 +71,7 @@ export function createProducer(options: ProducerOptions): Producer {
     isLate: late,
     expire: (records, shardId) => holdings.expire(records, undefined, shardId),
   });
-  const holdings: Holdings<unknown> = createHoldings({ o, backlogs, maxWaitMs, unroutedWaitMs: rates.unroutedWaitMs, emit, keyWaitMs: keys?.longestWaitMs, decided: keys?.decided });
+  const holdings: Holdings<unknown> = createHoldings({ o, backlogs, maxWaitMs, unroutedWaitMs: rates.unroutedWaitMs, emit, keyWaitMs: keys?.longestWaitMs, keys, metrics });
   const admission = createAdmission({ o, holdings, backlogs, maxWaitMs, rateOf: rates.rateOf, emit, keys });
   const shardMap = createShardMapHolder(o, emit, { loaded: (map) => holdings.mapLoaded(map, route), failed: holdings.mapFailed, breakStream });
   const sender = createSender<KinesisEntry<HeldRecord<unknown>>>({
@@ -150,6 +125,8 @@ export function createProducer(options: ProducerOptions): Producer {
   function prepare(batch: Batch<KinesisEntry<HeldRecord<unknown>>>): typeof batch | undefined {
     if (streamError !== undefined) return void batch.entries.flatMap(recordsOf).forEach(route);
     if (o.shardMapMaxAgeMs > 0) shardMap.refreshIfOlder(o.shardMapMaxAgeMs);
+    const now = scheduler.now();
+    for (const e of batch.entries) for (const r of recordsOf(e)) if (r.attempts === 0) metrics.buffered(batch.shardId, now - r.createdAt);
     if (!batch.entries.some((e) => recordsOf(e).some(late))) return batch;
     const stale = batch.entries.filter((e) => recordsOf(e).some(late)).flatMap(recordsOf);
     holdings.expire(stale.filter(late), undefined, batch.shardId);
@@ -161,6 +138,7 @@ export function createProducer(options: ProducerOptions): Producer {
   /** Settle: each record of an answer is decided, retried after a backoff, or sent again in halves. */
   function settled(batch: Batch<KinesisEntry<HeldRecord<unknown>>>, result: BatchResult<KinesisEntry<HeldRecord<unknown>>>): number {
     rates.answered(batch.shardId, result, backlogs.has(batch.shardId));
+    for (const { entry, shardId } of result.succeeded) metrics.stored(shardId, recordsOf(entry).length, entry.size);
     backlogs.ratesChanged();
     const answer = settle(result, {
       sent: holdings.sent,
@@ -206,7 +184,9 @@ export function createProducer(options: ProducerOptions): Producer {
           streamError: () => streamError,
           offer(record, sink) {
             const map = shardMap.current();
-            const refused = admission.admit(record, map !== undefined && routeRecord(record, map) ? record.shardId : undefined);
+            const shardId = map !== undefined && routeRecord(record, map) ? record.shardId : undefined;
+            metrics.received(shardId);
+            const refused = admission.admit(record, shardId);
             if (refused !== undefined) return refused;
             const held = Object.assign(record, { sink }) as HeldRecord<unknown>;
             holdings.hold(held);
@@ -224,6 +204,7 @@ export function createProducer(options: ProducerOptions): Producer {
       ),
     signals$: signals.asObservable(),
     pressure$: holdings.pressure.pressure$,
+    metrics$: metrics.metrics$,
     close() {
       closing ??= (async () => {
         drain();
@@ -233,6 +214,7 @@ export function createProducer(options: ProducerOptions): Producer {
         shardMap.dispose();
         rates.dispose();
         holdings.dispose();
+        metrics.close();
         signals.complete();
       })();
       return closing;

@@ -8,6 +8,7 @@ import { createPressure } from './pressure.js';
 import type { ShardBacklogs } from './shard-backlogs.js';
 import { createShardQueue } from '../batch/shard-queue.js';
 import type { ProducerSignal } from './signals.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 /** Where a held record's outcome goes: the pipeline that put it. */
 export interface OutcomeSink<T> {
@@ -30,8 +31,9 @@ export interface HoldingsOptions<T> {
   unroutedWaitMs(records: number, bytes: number): number;
   /** The longest wait of values held back for their key's order, in ms. */
   keyWaitMs?(): number;
-  /** A value has its outcome (before its pipeline sees it). */
-  decided?(record: HeldRecord<T>): void;
+  /** Per-key order: a value's outcome may let its key's next ones go. */
+  keys?: { decided(record: HeldRecord<T>): void } | undefined;
+  metrics: Pick<Metrics, 'decided'>;
   emit(signal: ProducerSignal): void;
 }
 
@@ -64,7 +66,8 @@ export function createHoldings<T>(h: HoldingsOptions<T>) {
   function decide(record: HeldRecord<T>, outcome: PutOutcome<T>): void {
     totals.records--;
     totals.bytes -= record.size;
-    h.decided?.(record);
+    h.keys?.decided(record);
+    h.metrics.decided(outcome.ok, outcome.ok ? undefined : outcome.error.code, record.attempts, record.data.length, outcome.ok ? outcome.shardId : record.shardId);
     update();
     record.sink.deliver(outcome);
     if (totals.records === 0) idle.splice(0).forEach((resolve) => resolve());

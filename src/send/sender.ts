@@ -34,6 +34,16 @@ export interface SenderOptions<E extends SendableEntry> {
 }
 
 const always = () => true;
+
+/** Records refused per error code: each refused entry, or every entry of a request that failed as a whole. */
+function errorCounts(entries: number, result: BatchResult<unknown>): { errors?: Record<string, number> } {
+  if (result.requestError !== undefined) return { errors: { [result.requestError.code]: entries } };
+  if (result.retry.length === 0 && result.failed.length === 0) return {};
+  const errors: Record<string, number> = {};
+  for (const { code } of result.retry) errors[code] = (errors[code] ?? 0) + 1;
+  for (const { code } of result.failed) errors[code] = (errors[code] ?? 0) + 1;
+  return { errors };
+}
 const userRecords = (entries: readonly SendableEntry[]) => entries.reduce((n, e) => n + (e.records?.length ?? 1), 0);
 
 /**
@@ -120,6 +130,7 @@ export function createSender<E extends SendableEntry>(o: SenderOptions<E>) {
         failed: result.failed.length,
         durationMs: scheduler.now() - startedAt,
         ...(result.requestError ? { errorCode: result.requestError.code } : {}),
+        ...errorCounts(batch.entries.length, result),
       });
       pump();
     });

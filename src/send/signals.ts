@@ -25,6 +25,8 @@ export interface BatchSentSignal {
   durationMs: number;
   /** Request-level error code, when the whole request failed. */
   errorCode?: string;
+  /** Kinesis records refused in this answer, per error code (every record of a request that failed). */
+  errors?: Record<string, number>;
 }
 
 /**

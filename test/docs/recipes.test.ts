@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KafkaMessage } from 'kafkajs';
-import { from, timer } from 'rxjs';
+import { filter, from, interval, take, timer } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createProducer } from '../../src/index.js';
@@ -20,12 +20,13 @@ import * as localThrottling from '../../docs/recipes/code/local-throttling.js';
 import * as nodeStreams from '../../docs/recipes/code/node-streams.js';
 import * as resumeFile from '../../docs/recipes/code/resume-file.js';
 import * as sharedLimits from '../../docs/recipes/code/shared-limits.js';
+import * as sqsDelete from '../../docs/recipes/code/sqs-delete.js';
 import * as stages from '../../docs/recipes/code/stages.js';
 import * as watchSignals from '../../docs/recipes/code/watch-signals.js';
 import { matchesDocumentedOutput, printed, shape } from './output.js';
 import { decodeAggregate, isAggregate } from '../../src/kpl/index.js';
 import { readBack } from '../helpers/read-back.js';
-import { AcknowledgedRecords, StandInConsumer } from './stand-ins.js';
+import { AcknowledgedRecords, StandInConsumer, StandInQueue } from './stand-ins.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -171,6 +172,29 @@ recipes('Kafka offsets: every message stored, no commit past one Kinesis had not
   matchesDocumentedOutput('kafka-offsets', lines, 'shapes');
 }));
 // #endregion kafka-offsets
+
+// #region sqs-delete
+recipes('SQS deletes: each message deleted once, after Kinesis had it; a failed entry retried, a failed message left', withTimeout(30_000, async () => {
+  await kinesis.createStream('orders-from-sqs', 2);
+  const acknowledged = new AcknowledgedRecords(); // what Kinesis accepted, as its answers arrive
+  const client = kinesis.client({ requestHandler: acknowledged });
+  const bodies = Array.from({ length: 300 }, (_, i) => JSON.stringify({ orderId: i, customer: `customer-${i % 37}`, total: i * 3 }));
+  // 1 MiB: with its partition key, too large for a Kinesis record, so it fails and is not deleted.
+  bodies.push('x'.repeat(1024 * 1024));
+  const queueUrl = 'https://sqs.us-east-1.amazonaws.com/123456789012/orders';
+  // Answers its first DeleteMessageBatch with a failed entry; checks each deletion against what Kinesis has.
+  const queue = new StandInQueue(queueUrl, bodies, (body) => acknowledged.stored.has(body));
+  const stop$ = interval(20).pipe(filter(() => queue.size === 1), take(1)); // all deleted but the one that failed
+  const { result, lines } = await printed(() => sqsDelete.main({ client, streamName: 'orders-from-sqs', sqs: queue, queueUrl, stop$ }));
+  assert.equal(result, { received: 301, failed: 1, deleted: 300, requests: result.requests, retried: 1, kept: 0 });
+  assert.equal(queue.deletions.map((d) => d.id).sort(), bodies.slice(0, 300).map((_, i) => `m-${i}`).sort(), 'each sent message deleted once');
+  assert.ok(queue.deletions.every((d) => d.storedBefore), 'none deleted before Kinesis had it');
+  assert.is(queue.receivesOf('m-300'), 1, 'the failed message stays, to come back after its visibility timeout');
+  const inKinesis = [...(await readBack(client, 'orders-from-sqs')).values()].flat().map((r) => Buffer.from(r.Data!).toString());
+  assert.equal(inKinesis.sort(), bodies.slice(0, 300).sort());
+  matchesDocumentedOutput('sqs-delete', lines, 'shapes');
+}));
+// #endregion sqs-delete
 
 // #region node-streams
 recipes('node streams: a file through pipeline and toWritable, every line stored once', withTimeout(30_000, async () => {

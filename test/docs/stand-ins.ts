@@ -1,8 +1,16 @@
-// In-memory stand-ins for the sources of the recipes that read from a broker: there is none here. Each implements
-// only the calls its recipe makes, with the semantics the recipe relies on.
+// In-memory stand-ins for a Kafka consumer group and an SQS queue, for the recipes that read from them: there is
+// no broker here. Each implements only the calls its recipe makes, with the semantics the recipe relies on.
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type DeleteMessageBatchCommandOutput,
+  type Message,
+  type ReceiveMessageCommandOutput,
+} from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Batch, ConsumerRunConfig, EachBatchPayload, KafkaMessage, TopicPartitionOffsetAndMetadata } from 'kafkajs';
 import type { KafkaConsumer } from '../../docs/recipes/code/kafka-offsets.js';
+import type { SqsClient } from '../../docs/recipes/code/sqs-delete.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -162,5 +170,113 @@ export class StandInConsumer implements KafkaConsumer {
       isRunning: () => this.running,
       isStale: () => false,
     };
+  }
+}
+
+/** A message the stand-in queue holds. */
+interface Held {
+  id: string;
+  body: string;
+  /** The receipt handle of its latest receive: only that one deletes it. */
+  receiptHandle?: string;
+  visibleAt: number;
+  receives: number;
+}
+
+/** A deletion the stand-in queue made, with whether Kinesis had acknowledged the message by then. */
+export interface Deletion {
+  id: string;
+  storedBefore: boolean;
+}
+
+/**
+ * An SQS standard queue in memory, behind `send` for the two commands the SQS recipe uses. A receive takes up to
+ * MaxNumberOfMessages visible messages and hides each for VisibilityTimeout seconds under a new receipt handle; it
+ * waits up to WaitTimeSeconds for one (long polling), until its abort signal. A delete takes the latest receipt
+ * handle only. The first DeleteMessageBatch answer reports its first entry as failed on SQS's side (InternalError)
+ * without deleting it, as SQS may.
+ */
+export class StandInQueue implements SqsClient {
+  readonly deletions: Deletion[] = [];
+  receiveRequests = 0;
+  deleteRequests = 0;
+  private readonly held = new Map<string, Held>();
+  private handles = 0;
+  private failNextDelete = true;
+
+  constructor(
+    readonly queueUrl: string,
+    bodies: string[],
+    /** Whether Kinesis acknowledged a body (checked at each delete). */
+    private readonly isStored: (body: string) => boolean,
+  ) {
+    bodies.forEach((body, i) => this.held.set(`m-${i}`, { id: `m-${i}`, body, visibleAt: 0, receives: 0 }));
+  }
+
+  /** Messages not deleted, visible or not. */
+  get size(): number {
+    return this.held.size;
+  }
+
+  /** How many times a message was received. */
+  receivesOf(id: string): number | undefined {
+    return this.held.get(id)?.receives;
+  }
+
+  send(command: ReceiveMessageCommand, options?: { abortSignal?: AbortSignal }): Promise<ReceiveMessageCommandOutput>;
+  send(command: DeleteMessageBatchCommand): Promise<DeleteMessageBatchCommandOutput>;
+  async send(
+    command: ReceiveMessageCommand | DeleteMessageBatchCommand,
+    options?: { abortSignal?: AbortSignal },
+  ): Promise<ReceiveMessageCommandOutput | DeleteMessageBatchCommandOutput> {
+    if (command.input.QueueUrl !== this.queueUrl) throw new Error(`no queue ${command.input.QueueUrl}`);
+    if (command instanceof ReceiveMessageCommand) return this.receive(command, options?.abortSignal);
+    if (command instanceof DeleteMessageBatchCommand) return this.deleteBatch(command);
+    throw new Error(`the stand-in queue does not serve ${(command as object).constructor.name}`);
+  }
+
+  private async receive(command: ReceiveMessageCommand, signal: AbortSignal | undefined): Promise<ReceiveMessageCommandOutput> {
+    const { MaxNumberOfMessages = 1, WaitTimeSeconds = 0, VisibilityTimeout = 30 } = command.input;
+    if (MaxNumberOfMessages < 1 || MaxNumberOfMessages > 10) throw new Error('MaxNumberOfMessages is 1 to 10');
+    if (WaitTimeSeconds > 20) throw new Error('WaitTimeSeconds is at most 20');
+    this.receiveRequests++;
+    const until = Date.now() + WaitTimeSeconds * 1000;
+    for (;;) {
+      if (signal?.aborted) throw Object.assign(new Error('Request aborted'), { name: 'AbortError' });
+      const now = Date.now();
+      const visible = [...this.held.values()].filter((m) => m.visibleAt <= now).slice(0, MaxNumberOfMessages);
+      if (visible.length > 0 || now >= until) {
+        const Messages: Message[] = visible.map((m) => {
+          m.receiptHandle = `${m.id}#${++this.handles}`;
+          m.visibleAt = now + VisibilityTimeout * 1000;
+          m.receives++;
+          return { MessageId: m.id, ReceiptHandle: m.receiptHandle, Body: m.body };
+        });
+        return { Messages, $metadata: {} };
+      }
+      await sleep(5);
+    }
+  }
+
+  private async deleteBatch(command: DeleteMessageBatchCommand): Promise<DeleteMessageBatchCommandOutput> {
+    const entries = command.input.Entries ?? [];
+    if (entries.length < 1 || entries.length > 10) throw new Error('TooManyEntriesInBatchRequest: 1 to 10 entries');
+    if (new Set(entries.map((e) => e.Id)).size !== entries.length) throw new Error('BatchEntryIdsNotDistinct');
+    this.deleteRequests++;
+    const answer: DeleteMessageBatchCommandOutput = { Successful: [], Failed: [], $metadata: {} };
+    for (const [i, { Id, ReceiptHandle }] of entries.entries()) {
+      const message = [...this.held.values()].find((m) => m.receiptHandle === ReceiptHandle);
+      if (i === 0 && this.failNextDelete) {
+        this.failNextDelete = false;
+        answer.Failed!.push({ Id, SenderFault: false, Code: 'InternalError', Message: 'injected by the stand-in' });
+      } else if (message === undefined) {
+        answer.Failed!.push({ Id, SenderFault: true, Code: 'ReceiptHandleIsInvalid', Message: `no message has ${ReceiptHandle}` });
+      } else {
+        this.held.delete(message.id);
+        this.deletions.push({ id: message.id, storedBefore: this.isStored(message.body) });
+        answer.Successful!.push({ Id });
+      }
+    }
+    return answer;
   }
 }

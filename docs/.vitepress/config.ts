@@ -14,6 +14,8 @@ export const RECIPES: DefaultTheme.SidebarItem[] = [
   { text: 'How do I spot and fix a hot shard?', link: '/recipes/hot-shard' },
   { text: 'How do I stream a huge file in bounded memory?', link: '/recipes/huge-file' },
   { text: 'How do I resume a file after a crash without losing lines?', link: '/recipes/resume-file' },
+  { text: 'How do I commit Kafka offsets only for what reached Kinesis?', link: '/recipes/kafka-offsets' },
+  { text: 'How do I delete SQS messages only after they reached Kinesis?', link: '/recipes/sqs-delete' },
   { text: 'How do I keep events of one key in order?', link: '/recipes/key-order' },
   { text: 'How do I send from a Node stream pipeline?', link: '/recipes/node-streams' },
   { text: 'How do I watch retries and throttles live?', link: '/recipes/watch-signals' },

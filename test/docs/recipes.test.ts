@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { timer } from 'rxjs';
+import type { KafkaMessage } from 'kafkajs';
+import { filter, from, interval, take, timer } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createProducer } from '../../src/index.js';
@@ -13,16 +14,19 @@ import * as gracefulShutdown from '../../docs/recipes/code/graceful-shutdown.js'
 import * as hotShard from '../../docs/recipes/code/hot-shard.js';
 import * as hugeFile from '../../docs/recipes/code/huge-file.js';
 import * as iotDeviceEvents from '../../docs/recipes/code/iot-device-events.js';
+import * as kafkaOffsets from '../../docs/recipes/code/kafka-offsets.js';
 import * as keyOrder from '../../docs/recipes/code/key-order.js';
 import * as localThrottling from '../../docs/recipes/code/local-throttling.js';
 import * as nodeStreams from '../../docs/recipes/code/node-streams.js';
 import * as resumeFile from '../../docs/recipes/code/resume-file.js';
 import * as sharedLimits from '../../docs/recipes/code/shared-limits.js';
+import * as sqsDelete from '../../docs/recipes/code/sqs-delete.js';
 import * as stages from '../../docs/recipes/code/stages.js';
 import * as watchSignals from '../../docs/recipes/code/watch-signals.js';
 import { matchesDocumentedOutput, printed, shape } from './output.js';
 import { decodeAggregate, isAggregate } from '../../src/kpl/index.js';
 import { readBack } from '../helpers/read-back.js';
+import { AcknowledgedRecords, StandInConsumer, StandInQueue } from './stand-ins.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -133,6 +137,64 @@ recipes('resume a file: a run picks up at the saved checkpoint, sends the rest o
   assert.equal({ sent: again.result.sent, last: again.result.last }, { sent: 0, last: Buffer.byteLength(text) });
 }));
 // #endregion resume-file
+
+// #region kafka-offsets
+recipes('Kafka offsets: every message stored, no commit past one Kinesis had not acknowledged, the last at the end', withTimeout(30_000, async () => {
+  await kinesis.createStream('orders-from-kafka', 2);
+  const acknowledged = new AcknowledgedRecords(); // what Kinesis accepted, as its answers arrive
+  const client = kinesis.client({ requestHandler: acknowledged });
+  const text = (partition: number, offset: number) => `order ${partition}-${offset}`;
+  const message = (partition: number, offset: number): KafkaMessage => ({
+    key: Buffer.from(`customer-${(partition * 7919 + offset) % 500}`),
+    value: Buffer.from(text(partition, offset)),
+    timestamp: '1764064800000',
+    attributes: 0,
+    offset: String(offset),
+    headers: {},
+  });
+  // 3 partitions of 3,000 messages, fetched 1,500 at a time; each commit is checked against what Kinesis has.
+  const partitions = [0, 1, 2].map((p) => Array.from({ length: 3000 }, (_, o) => message(p, o)));
+  const consumer = new StandInConsumer('orders', partitions, 1500, (p, m) => acknowledged.stored.has(text(p, Number(m.offset))));
+  // A short recordTtlMs: the producer fills up within the test, and fetching pauses.
+  const run = () => kafkaOffsets.main({ client, streamName: 'orders-from-kafka', consumer, topic: 'orders', recordTtlMs: 6000, stop$: from(consumer.allResolved) });
+  const { result, lines } = await printed(run);
+  assert.equal(consumer.commits.filter((c) => c.ahead.length > 0), [], 'no commit past a message Kinesis had not acknowledged');
+  assert.equal({ sent: result.sent, failed: result.failed }, { sent: 9000, failed: 0 });
+  for (const p of [0, 1, 2]) {
+    const offsets = consumer.commits.filter((c) => c.partition === p).map((c) => Number(c.offset));
+    assert.equal(offsets, [...offsets].sort((a, b) => a - b), `partition ${p}: commits never go back`);
+    assert.is(offsets.at(-1), 3000, `partition ${p}: the last commit is the offset after its last message`);
+  }
+  assert.equal(consumer.ignoredCommits, [], 'every commit came before disconnect()');
+  assert.ok(consumer.pauses > 0 && consumer.heartbeats > 0, `${consumer.pauses} pauses, ${consumer.heartbeats} heartbeats`);
+  const inKinesis = [...(await readBack(client, 'orders-from-kafka')).values()].flat().map((r) => Buffer.from(r.Data!).toString());
+  assert.equal(inKinesis.sort(), partitions.flat().map((m) => m.value!.toString()).sort(), 'every message stored once');
+  matchesDocumentedOutput('kafka-offsets', lines, 'shapes');
+}));
+// #endregion kafka-offsets
+
+// #region sqs-delete
+recipes('SQS deletes: each message deleted once, after Kinesis had it; a failed entry retried, a failed message left', withTimeout(30_000, async () => {
+  await kinesis.createStream('orders-from-sqs', 2);
+  const acknowledged = new AcknowledgedRecords(); // what Kinesis accepted, as its answers arrive
+  const client = kinesis.client({ requestHandler: acknowledged });
+  const bodies = Array.from({ length: 300 }, (_, i) => JSON.stringify({ orderId: i, customer: `customer-${i % 37}`, total: i * 3 }));
+  // 1 MiB: with its partition key, too large for a Kinesis record, so it fails and is not deleted.
+  bodies.push('x'.repeat(1024 * 1024));
+  const queueUrl = 'https://sqs.us-east-1.amazonaws.com/123456789012/orders';
+  // Answers its first DeleteMessageBatch with a failed entry; checks each deletion against what Kinesis has.
+  const queue = new StandInQueue(queueUrl, bodies, (body) => acknowledged.stored.has(body));
+  const stop$ = interval(20).pipe(filter(() => queue.size === 1), take(1)); // all deleted but the one that failed
+  const { result, lines } = await printed(() => sqsDelete.main({ client, streamName: 'orders-from-sqs', sqs: queue, queueUrl, stop$ }));
+  assert.equal(result, { received: 301, failed: 1, deleted: 300, requests: result.requests, retried: 1, kept: 0 });
+  assert.equal(queue.deletions.map((d) => d.id).sort(), bodies.slice(0, 300).map((_, i) => `m-${i}`).sort(), 'each sent message deleted once');
+  assert.ok(queue.deletions.every((d) => d.storedBefore), 'none deleted before Kinesis had it');
+  assert.is(queue.receivesOf('m-300'), 1, 'the failed message stays, to come back after its visibility timeout');
+  const inKinesis = [...(await readBack(client, 'orders-from-sqs')).values()].flat().map((r) => Buffer.from(r.Data!).toString());
+  assert.equal(inKinesis.sort(), bodies.slice(0, 300).sort());
+  matchesDocumentedOutput('sqs-delete', lines, 'shapes');
+}));
+// #endregion sqs-delete
 
 // #region node-streams
 recipes('node streams: a file through pipeline and toWritable, every line stored once', withTimeout(30_000, async () => {

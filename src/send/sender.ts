@@ -34,17 +34,24 @@ export interface SenderOptions<E extends SendableEntry> {
 }
 
 const always = () => true;
-
-/** Records refused per error code: each refused entry, or every entry of a request that failed as a whole. */
-function errorCounts(entries: number, result: BatchResult<unknown>): { errors?: Record<string, number> } {
-  if (result.requestError !== undefined) return { errors: { [result.requestError.code]: entries } };
-  if (result.retry.length === 0 && result.failed.length === 0) return {};
-  const errors: Record<string, number> = {};
-  for (const { code } of result.retry) errors[code] = (errors[code] ?? 0) + 1;
-  for (const { code } of result.failed) errors[code] = (errors[code] ?? 0) + 1;
-  return { errors };
-}
 const userRecords = (entries: readonly SendableEntry[]) => entries.reduce((n, e) => n + (e.records?.length ?? 1), 0);
+
+/** Records stored, and refused per error code: each refused entry, or every entry of a request that failed as a whole. */
+function answerCounts(entries: readonly SendableEntry[], result: BatchResult<SendableEntry>) {
+  let userRecordsSucceeded = 0;
+  for (const { entry } of result.succeeded) userRecordsSucceeded += entry.records?.length ?? 1;
+  if (result.requestError !== undefined) {
+    return { userRecordsSucceeded, errors: { [result.requestError.code]: entries.length }, userRecordErrors: { [result.requestError.code]: userRecords(entries) } };
+  }
+  if (result.retry.length === 0 && result.failed.length === 0) return { userRecordsSucceeded };
+  const errors: Record<string, number> = {};
+  const userRecordErrors: Record<string, number> = {};
+  for (const { code, entry } of [...result.retry, ...result.failed]) {
+    errors[code] = (errors[code] ?? 0) + 1;
+    userRecordErrors[code] = (userRecordErrors[code] ?? 0) + (entry.records?.length ?? 1);
+  }
+  return { userRecordsSucceeded, errors, userRecordErrors };
+}
 
 /**
  * The throttle and send stages: takes each ready shard's next batch, waits for the shard's budget with
@@ -130,7 +137,7 @@ export function createSender<E extends SendableEntry>(o: SenderOptions<E>) {
         failed: result.failed.length,
         durationMs: scheduler.now() - startedAt,
         ...(result.requestError ? { errorCode: result.requestError.code } : {}),
-        ...errorCounts(batch.entries.length, result),
+        ...answerCounts(batch.entries, result),
       });
       pump();
     });

@@ -25,8 +25,12 @@ export interface BatchSentSignal {
   durationMs: number;
   /** Request-level error code, when the whole request failed. */
   errorCode?: string;
+  /** User records in the Kinesis records stored. */
+  userRecordsSucceeded: number;
   /** Kinesis records refused in this answer, per error code (every record of a request that failed). */
   errors?: Record<string, number>;
+  /** User records in them, per error code. */
+  userRecordErrors?: Record<string, number>;
 }
 
 /**

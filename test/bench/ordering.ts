@@ -42,13 +42,13 @@ const cases: Case[] = [
   })),
   ...[100, 400].map((keys): Case => ({
     name: `plain, 2 KiB, ${keys} keys`,
-    run: { values: 1000 * SECONDS, keys, perSecond: 1000, dataBytes: 2048, seed: 22 },
+    run: { values: 2000 * SECONDS, keys, perSecond: 2000, dataBytes: 2048, seed: 22 },
     aggregation: false,
     bound: 'bytes',
   })),
   ...[10, 400].map((keys): Case => ({
     name: `aggregated, 2 KiB, ${keys} keys`,
-    run: { values: 1000 * SECONDS, keys, perSecond: 1000, dataBytes: 2048, seed: 23 },
+    run: { values: 2000 * SECONDS, keys, perSecond: 2000, dataBytes: 2048, seed: 23 },
     aggregation: {},
     bound: 'bytes',
   })),

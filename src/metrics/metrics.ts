@@ -1,6 +1,6 @@
-import { Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
+import { EMPTY, Observable, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import type { BatchSentSignal } from '../send/signals.js';
-import { createDistribution, type Distribution, type DistributionCollector } from './distribution.js';
+import { DistributionCollector, type Distribution } from './distribution.js';
 
 /**
  * One interval of a producer's work, under the KPL's metric names and meanings. Counts are per interval;
@@ -82,35 +82,45 @@ export interface MetricsOptions {
   intervalMs?: number;
 }
 
-/** The counters of one interval, for the stream or a shard. */
-function createValues() {
-  const counts = { UserRecordsReceived: 0, UserRecordsPut: 0, UserRecordsDataPut: 0, KinesisRecordsPut: 0, KinesisRecordsDataPut: 0, AllErrors: 0, UserRecordExpired: 0 };
-  const times = {
-    RetriesPerRecord: createDistribution(),
-    BufferingTime: createDistribution(),
-    RequestTime: createDistribution(),
-    UserRecordsPerKinesisRecord: createDistribution(),
-    KinesisRecordsPerPutRecordsRequest: createDistribution(),
-    UserRecordsPerPutRecordsRequest: createDistribution(),
-  } satisfies Record<string, DistributionCollector>;
-  let errors: Record<string, number> = {};
-  return {
-    counts,
-    times,
-    error(code: string, n: number): void {
-      errors[code] = (errors[code] ?? 0) + n;
-      counts.AllErrors += n;
-    },
-    take(): MetricValues {
-      const taken: MetricValues = { ...counts, ErrorsByCode: errors, ...(Object.fromEntries(Object.entries(times).map(([k, d]) => [k, d.take()])) as Record<keyof typeof times, Distribution>) };
-      for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] = 0;
-      errors = {};
-      return taken;
-    },
-  };
-}
+const COUNTS = ['UserRecordsReceived', 'UserRecordsPut', 'UserRecordsDataPut', 'KinesisRecordsPut', 'KinesisRecordsDataPut', 'AllErrors', 'UserRecordExpired'] as const;
+const TIMES = ['RetriesPerRecord', 'BufferingTime', 'RequestTime', 'UserRecordsPerKinesisRecord', 'KinesisRecordsPerPutRecordsRequest', 'UserRecordsPerPutRecordsRequest'] as const;
 
-type Values = ReturnType<typeof createValues>;
+/** The counters of one interval, for a shard (or the values without one); the stream's are their sum. */
+class Values {
+  UserRecordsReceived = 0;
+  UserRecordsPut = 0;
+  UserRecordsDataPut = 0;
+  KinesisRecordsPut = 0;
+  KinesisRecordsDataPut = 0;
+  AllErrors = 0;
+  UserRecordExpired = 0;
+  RetriesPerRecord = new DistributionCollector();
+  BufferingTime = new DistributionCollector();
+  RequestTime = new DistributionCollector();
+  UserRecordsPerKinesisRecord = new DistributionCollector();
+  KinesisRecordsPerPutRecordsRequest = new DistributionCollector();
+  UserRecordsPerPutRecordsRequest = new DistributionCollector();
+  ErrorsByCode: Record<string, number> = {};
+
+  error(code: string, n: number): void {
+    this.ErrorsByCode[code] = (this.ErrorsByCode[code] ?? 0) + n;
+    this.AllErrors += n;
+  }
+
+  /** Adds another's figures to these. */
+  merge(other: Values): void {
+    for (const k of COUNTS) this[k] += other[k];
+    for (const k of TIMES) this[k].merge(other[k]);
+    for (const code in other.ErrorsByCode) this.ErrorsByCode[code] = (this.ErrorsByCode[code] ?? 0) + other.ErrorsByCode[code];
+  }
+
+  take(): MetricValues {
+    const taken = { ErrorsByCode: this.ErrorsByCode } as MetricValues;
+    for (const k of COUNTS) taken[k] = this[k];
+    for (const k of TIMES) taken[k] = this[k].take();
+    return taken;
+  }
+}
 
 export interface MetricsCollectorOptions {
   scheduler: SchedulerLike;
@@ -127,20 +137,36 @@ export interface MetricsCollectorOptions {
  */
 export function createMetrics(m: MetricsCollectorOptions) {
   const { scheduler } = m;
-  const stream = createValues();
+  /** Values without a shard: those that arrived before a shard map, or failed before they had one. */
+  let unrouted = new Values();
   let shards = new Map<string, Values>();
   let since = scheduler.now();
   const subscribers = new Set<Subscriber<MetricsSnapshot>>();
   let timer: Subscription | undefined;
   let closed = false;
-
-  const shard = (shardId: string) => shards.get(shardId) ?? shards.set(shardId, createValues()).get(shardId)!;
+  // Most calls in a row are for one shard: the last one looked up is kept at hand.
+  let lastId: string | undefined | null = null;
+  let last: Values | undefined;
+  const shard = (shardId: string | undefined): Values => {
+    if (shardId === lastId) return last!;
+    lastId = shardId;
+    if (shardId === undefined) return (last = unrouted);
+    let values = shards.get(shardId);
+    if (values === undefined) shards.set(shardId, (values = new Values()));
+    return (last = values);
+  };
 
   function take(): MetricsSnapshot {
     const at = scheduler.now();
+    const stream = new Values();
+    stream.merge(unrouted);
+    for (const values of shards.values()) stream.merge(values);
     const snapshot: MetricsSnapshot = { at, intervalMs: at - since, streamName: m.streamName, stream: { ...stream.take(), UserRecordsPending: m.pending() }, shards: {} };
     for (const [shardId, values] of shards) snapshot.shards[shardId] = values.take();
     shards = new Map();
+    unrouted = new Values();
+    lastId = null;
+    last = undefined;
     since = at;
     return snapshot;
   }
@@ -154,45 +180,35 @@ export function createMetrics(m: MetricsCollectorOptions) {
   return {
     /** A value entered the producer (routed to `shardId` when the map was known). */
     received(shardId: string | undefined): void {
-      stream.counts.UserRecordsReceived++;
-      if (shardId !== undefined) shard(shardId).counts.UserRecordsReceived++;
+      shard(shardId).UserRecordsReceived++;
     },
-    /** Values leave for their first request after waiting `ms`. */
+    /** A value leaves for its first request after waiting `ms`. */
     buffered(shardId: string, ms: number): void {
-      stream.times.BufferingTime.add(ms);
-      shard(shardId).times.BufferingTime.add(ms);
+      shard(shardId).BufferingTime.add(ms);
     },
     /** A PutRecords request answered. */
     request(s: BatchSentSignal): void {
-      for (const v of [stream, shard(s.shardId)]) {
-        v.times.RequestTime.add(s.durationMs);
-        v.times.KinesisRecordsPerPutRecordsRequest.add(s.records);
-        v.times.UserRecordsPerPutRecordsRequest.add(s.userRecords);
-        if (s.errors !== undefined) for (const code in s.errors) v.error(code, s.errors[code]);
-      }
+      const v = shard(s.shardId);
+      v.RequestTime.add(s.durationMs);
+      v.KinesisRecordsPerPutRecordsRequest.add(s.records);
+      v.UserRecordsPerPutRecordsRequest.add(s.userRecords);
+      if (s.errors !== undefined) for (const code in s.errors) v.error(code, s.errors[code]);
     },
     /** A Kinesis record was stored. */
     stored(shardId: string, userRecords: number, bytes: number): void {
-      for (const v of [stream, shard(shardId)]) {
-        v.counts.KinesisRecordsPut++;
-        v.counts.KinesisRecordsDataPut += bytes;
-        v.times.UserRecordsPerKinesisRecord.add(userRecords);
-      }
+      const v = shard(shardId);
+      v.KinesisRecordsPut++;
+      v.KinesisRecordsDataPut += bytes;
+      v.UserRecordsPerKinesisRecord.add(userRecords);
     },
     /** A held value got its outcome. */
     decided(ok: boolean, code: string | undefined, attempts: number, dataBytes: number, shardId: string | undefined): void {
-      const s = shardId === undefined ? undefined : shard(shardId);
-      const retries = attempts > 0 ? attempts - 1 : 0;
-      stream.times.RetriesPerRecord.add(retries);
-      s?.times.RetriesPerRecord.add(retries);
+      const v = shard(shardId);
+      v.RetriesPerRecord.add(attempts > 0 ? attempts - 1 : 0);
       if (ok) {
-        stream.counts.UserRecordsPut++;
-        stream.counts.UserRecordsDataPut += dataBytes;
-        if (s) (s.counts.UserRecordsPut++, (s.counts.UserRecordsDataPut += dataBytes));
-      } else if (code === 'Expired') {
-        stream.counts.UserRecordExpired++;
-        if (s) s.counts.UserRecordExpired++;
-      }
+        v.UserRecordsPut++;
+        v.UserRecordsDataPut += dataBytes;
+      } else if (code === 'Expired') v.UserRecordExpired++;
     },
     /** Snapshots every interval while subscribed; the last one at `close()`, then complete. */
     metrics$: new Observable<MetricsSnapshot>((subscriber) => {
@@ -219,3 +235,9 @@ export function createMetrics(m: MetricsCollectorOptions) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** `metrics: false`: nothing counted, and `metrics$` completes at once. */
+export function createNoMetrics(): Metrics {
+  const skip = () => undefined;
+  return { received: skip, buffered: skip, request: skip, stored: skip, decided: skip, metrics$: EMPTY, close: skip };
+}

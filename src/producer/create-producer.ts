@@ -18,7 +18,7 @@ import { createShardMapHolder } from './shard-map-holder.js';
 import { createKeyOrder } from './key-order.js';
 import type { ProducerSignal } from './signals.js';
 import type { Producer } from './producer.js';
-import { createMetrics } from '../metrics/metrics.js';
+import { createMetrics, createNoMetrics } from '../metrics/metrics.js';
 
 export type { Producer };
 
@@ -41,7 +41,7 @@ export function createProducer(options: ProducerOptions): Producer {
   const o = resolveOptions(options);
   const { scheduler } = o;
   const signals = new Subject<ProducerSignal>();
-  const metrics = createMetrics({ scheduler, intervalMs: o.metrics.intervalMs, streamName: o.streamName, pending: () => holdings.totals.records });
+  const metrics = o.metrics === false ? createNoMetrics() : createMetrics({ scheduler, intervalMs: o.metrics.intervalMs, streamName: o.streamName, pending: () => holdings.totals.records });
   const emit = (signal: ProducerSignal) => {
     if (signal.type === 'batchSent') metrics.request(signal);
     signals.next(signal);
@@ -126,7 +126,10 @@ export function createProducer(options: ProducerOptions): Producer {
     if (streamError !== undefined) return void batch.entries.flatMap(recordsOf).forEach(route);
     if (o.shardMapMaxAgeMs > 0) shardMap.refreshIfOlder(o.shardMapMaxAgeMs);
     const now = scheduler.now();
-    for (const e of batch.entries) for (const r of recordsOf(e)) if (r.attempts === 0) metrics.buffered(batch.shardId, now - r.createdAt);
+    for (const e of batch.entries) {
+      if (!('records' in e)) e.attempts === 0 && metrics.buffered(batch.shardId, now - e.createdAt);
+      else for (const r of e.records) if (r.attempts === 0) metrics.buffered(batch.shardId, now - r.createdAt);
+    }
     if (!batch.entries.some((e) => recordsOf(e).some(late))) return batch;
     const stale = batch.entries.filter((e) => recordsOf(e).some(late)).flatMap(recordsOf);
     holdings.expire(stale.filter(late), undefined, batch.shardId);

@@ -75,8 +75,8 @@ export interface ProducerOptions extends SendOptions {
    * Default `'none'`: values are sent as fast as the shards take them, and retries land later.
    */
   ordering?: 'none' | 'perKey';
-  /** The KPL's metrics on `metrics$`: the interval. Default `{ intervalMs: 60_000 }`. */
-  metrics?: MetricsOptions;
+  /** The KPL's metrics on `metrics$`: the interval; `false` counts nothing (`metrics$` completes at once). Default `{ intervalMs: 60_000 }`. */
+  metrics?: MetricsOptions | false;
   /** `pressure$` turns `'high'` at this fraction of the longest accepted wait on the busiest shard, or of either memory ceiling. Default 0.8. */
   highWatermark?: number;
   /** `pressure$` turns back to `'ok'` below this fraction of all three. Default 0.5. */
@@ -132,7 +132,7 @@ export function resolveOptions(options: ProducerOptions) {
     maxBufferedBytes: check.positiveInteger('maxBufferedBytes', options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes),
     overflow,
     ordering,
-    metrics: { intervalMs: check.positive('metrics.intervalMs', options.metrics?.intervalMs ?? DEFAULTS.metricsIntervalMs) },
+    metrics: options.metrics === false ? (false as const) : { intervalMs: check.positive('metrics.intervalMs', options.metrics?.intervalMs ?? DEFAULTS.metricsIntervalMs) },
     streamName: send.stream.streamName ?? send.stream.streamARN?.slice(send.stream.streamARN.lastIndexOf('/') + 1) ?? '',
     highWatermark,
     lowWatermark,

@@ -93,10 +93,11 @@ const results: Results = {
   settings,
   contenders,
 };
-const ours = contenders.filter((c) => c.startsWith('rxjs-kinesis'));
+// Without metrics is only there to price them per value, in the throughput case.
+const ours = contenders.filter((c) => c.startsWith('rxjs-kinesis') && c !== 'rxjs-kinesis-nometrics');
 // Aggregation only changes our figures (at 2x the records limit it would not offer 2x load), and the
 // floor sends nothing: the paced cases leave both out.
-const paced = contenders.filter((c) => c !== 'rxjs-kinesis+agg' && c !== 'floor');
+const paced = contenders.filter((c) => c !== 'rxjs-kinesis+agg' && c !== 'floor' && c !== 'rxjs-kinesis-nometrics');
 for (const name of selectedCases) {
   log(`\n${name}`);
   if (name === 'throughput') results.throughput = await cases.throughput(settings, contenders, log);

@@ -14,7 +14,7 @@ import { Subject, bufferTime, filter, mergeMap } from 'rxjs';
 import type { ProducerOptions } from '../../../src/index.js';
 import { CREDENTIALS, idOfData, loadOurs, requirePeer, type BenchValue, type Target } from './common.js';
 
-export const CONTENDERS = ['rxjs-kinesis+agg', 'rxjs-kinesis', 'rxjs+sdk', 'aws-kinesis-writable', 'kinesis-streams', 'lifion-kinesis', 'floor'] as const;
+export const CONTENDERS = ['rxjs-kinesis+agg', 'rxjs-kinesis', 'rxjs-kinesis-nometrics', 'rxjs+sdk', 'aws-kinesis-writable', 'kinesis-streams', 'lifion-kinesis', 'floor'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 /** What the worker learns from a contender. */
@@ -60,14 +60,17 @@ async function sendV3(client: KinesisClient, input: PutRecordsCommandInput, acks
   return out;
 }
 
-async function ours(c: ContenderConfig, acks: Acks, aggregation: boolean): Promise<Contender> {
+/** Ours as a user watching it runs it: metrics$ subscribed, a snapshot a second; or with `metrics: false`, to price them. */
+async function ours(c: ContenderConfig, acks: Acks, aggregation: boolean, metrics = true): Promise<Contender> {
   const { createProducer } = await loadOurs();
   const producer = createProducer({
     client: v3Client(c.target),
     streamName: c.target.streamName,
     ...(aggregation ? { aggregation: {} } : {}),
+    metrics: metrics ? { intervalMs: 1000 } : false,
     ...c.ours,
   });
+  producer.metrics$.subscribe();
   const input = new Subject<BenchValue>();
   let done = false;
   input.pipe(producer.put((v) => ({ partitionKey: c.keyOf(v.id), data: JSON.stringify(v) }))).subscribe({
@@ -239,6 +242,8 @@ export function createContender(name: ContenderName, c: ContenderConfig, acks: A
       return ours(c, acks, false);
     case 'rxjs-kinesis+agg':
       return ours(c, acks, true);
+    case 'rxjs-kinesis-nometrics':
+      return ours(c, acks, false, false);
     case 'rxjs+sdk':
       return rxjsSdk(c, acks);
     case 'aws-kinesis-writable':

@@ -61,6 +61,17 @@ export function targets(r: Results): Target[] {
       met: ratio >= goal,
     });
   }
+  const withMetrics = cell('rxjs-kinesis', 100);
+  const withoutMetrics = cell('rxjs-kinesis-nometrics', 100);
+  if (withMetrics && withoutMetrics) {
+    const extra = withMetrics.cpuMicrosPerValue.median - withoutMetrics.cpuMicrosPerValue.median;
+    out.push({
+      name: 'Metrics, 100 B values',
+      target: 'no measurable cost per value: `metrics$` subscribed with a snapshot a second against `metrics: false`, within the spread of the rounds',
+      measured: `${fixed(extra, 2)} µs per value (${fixed(withMetrics.cpuMicrosPerValue.median, 2)} vs ${fixed(withoutMetrics.cpuMicrosPerValue.median, 2)}; rounds ${range(withoutMetrics.cpuMicrosPerValue, (n) => fixed(n, 2))} without)`,
+      met: withMetrics.cpuMicrosPerValue.median <= withoutMetrics.cpuMicrosPerValue.max,
+    });
+  }
   const agg = cell('rxjs-kinesis+agg', 100);
   if (agg) {
     const v = agg.valuesPerCpuSecond.median;

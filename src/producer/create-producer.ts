@@ -70,6 +70,7 @@ export function createProducer(options: ProducerOptions): Producer {
     due: (records) => routeFirst(records),
     isLate: late,
     expire: (records, shardId) => holdings.expire(records, undefined, shardId),
+    halvesInTurn: keys !== undefined,
   });
   const holdings: Holdings<unknown> = createHoldings({ o, backlogs, maxWaitMs, unroutedWaitMs: rates.unroutedWaitMs, emit, keyWaitMs: keys?.longestWaitMs, keys, metrics });
   const admission = createAdmission({ o, holdings, backlogs, maxWaitMs, rateOf: rates.rateOf, emit, keys });
@@ -123,6 +124,12 @@ export function createProducer(options: ProducerOptions): Producer {
 
   /** The batch as it goes out: values past their TTL fail (an aggregate with one is unpacked, its others routed again). */
   function prepare(batch: Batch<KinesisEntry<HeldRecord<unknown>>>): typeof batch | undefined {
+    const ready = cleared(batch);
+    backlogs.replaced(batch, ready);
+    return ready;
+  }
+
+  function cleared(batch: Batch<KinesisEntry<HeldRecord<unknown>>>): typeof batch | undefined {
     if (streamError !== undefined) return void batch.entries.flatMap(recordsOf).forEach(route);
     if (o.shardMapMaxAgeMs > 0) shardMap.refreshIfOlder(o.shardMapMaxAgeMs);
     const now = scheduler.now();
@@ -141,6 +148,7 @@ export function createProducer(options: ProducerOptions): Producer {
   /** Settle: each record of an answer is decided, retried after a backoff, or sent again in halves. */
   function settled(batch: Batch<KinesisEntry<HeldRecord<unknown>>>, result: BatchResult<KinesisEntry<HeldRecord<unknown>>>): number {
     rates.answered(batch.shardId, result, backlogs.has(batch.shardId));
+    backlogs.answered(batch);
     for (const { entry, shardId } of result.succeeded) metrics.stored(shardId, recordsOf(entry).length, entry.size);
     backlogs.ratesChanged();
     const answer = settle(result, {

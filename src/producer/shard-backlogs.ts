@@ -10,6 +10,8 @@ interface Backlog<R extends RoutedRecord<unknown>> {
   queue: ShardQueue<R>;
   /** Batches that go out as they are, before anything is cut from the queue: halves of a refused request. */
   halves: Batch<KinesisEntry<R>>[];
+  /** A half is in flight (counted only when halves go one at a time). */
+  halfOut: boolean;
   /** Retries in backoff, oldest first. */
   delayed: { timer: Subscription; records: R[] }[];
   delayedRecords: number;
@@ -39,6 +41,11 @@ export interface ShardBacklogsOptions<R extends RoutedRecord<unknown>> {
   isLate(record: R): boolean;
   /** Records at the head of a queue whose TTL ended: they fail before they take the shard's budget. */
   expire(records: R[], shardId: string): void;
+  /**
+   * Halves go one at a time, each once the one before has its answer (per-key order: a key's values in
+   * two halves in flight together could be stored out of order).
+   */
+  halvesInTurn: boolean;
 }
 
 /**
@@ -51,10 +58,12 @@ export function createShardBacklogs<R extends RoutedRecord<unknown>>(o: ShardBac
   const backlogs = new Map<string, Backlog<R>>();
   let busiest: { shardId: string | undefined; waitMs: number } = { shardId: undefined, waitMs: 0 };
   let stale = false;
+  /** Halves taken, until their answer. */
+  const halves = new WeakSet<Batch<KinesisEntry<R>>>();
 
   const of = (shardId: string): Backlog<R> => {
     let b = backlogs.get(shardId);
-    if (b === undefined) backlogs.set(shardId, (b = { queue: createShardQueue<R>(shardId), halves: [], delayed: [], delayedRecords: 0, delayedBytes: 0, linger: undefined, lingering: undefined }));
+    if (b === undefined) backlogs.set(shardId, (b = { queue: createShardQueue<R>(shardId), halves: [], halfOut: false, delayed: [], delayedRecords: 0, delayedBytes: 0, linger: undefined, lingering: undefined }));
     return b;
   };
   const waitOf = (shardId: string, b: Backlog<R> | undefined, extraRecords = 0, extraBytes = 0) => {
@@ -91,7 +100,7 @@ export function createShardBacklogs<R extends RoutedRecord<unknown>>(o: ShardBac
   }
 
   function isReady(shardId: string, b: Backlog<R>): boolean {
-    if (b.halves.length > 0) return true;
+    if (b.halves.length > 0 && !b.halfOut) return true;
     const head = b.queue.peek();
     if (head === undefined) return false;
     return o.urgent() || scheduler.now() - head.createdAt >= batch.lingerMs || isFull(shardId, b);
@@ -123,6 +132,17 @@ export function createShardBacklogs<R extends RoutedRecord<unknown>>(o: ShardBac
       b.queue.unshift(records);
       return queued(shardId, b);
     },
+    /** The batch has its answer: when it was a half, the next half may go. */
+    answered(batch: Batch<KinesisEntry<R>>): void {
+      if (halves.delete(batch)) of(batch.shardId).halfOut = false;
+    },
+    /** A batch goes out as `replacement` (its late records taken out), or not at all. */
+    replaced(batch: Batch<KinesisEntry<R>>, replacement: Batch<KinesisEntry<R>> | undefined): void {
+      if (replacement === batch || !halves.has(batch)) return;
+      if (replacement === undefined) return this.answered(batch);
+      halves.delete(batch);
+      halves.add(replacement);
+    },
     /** Batches that go out first and as they are: the halves of a request the service refused as invalid. */
     sendFirst(shardId: string, batches: Batch<KinesisEntry<R>>[]): void {
       of(shardId).halves.unshift(...batches);
@@ -136,7 +156,12 @@ export function createShardBacklogs<R extends RoutedRecord<unknown>>(o: ShardBac
     take(shardId: string, fits: (count: number, bytes: number) => boolean): Batch<KinesisEntry<R>> | undefined {
       const b = backlogs.get(shardId);
       if (b === undefined) return undefined;
-      if (b.halves.length > 0) return b.halves.shift();
+      if (b.halves.length > 0 && !b.halfOut) {
+        b.halfOut = o.halvesInTurn;
+        const half = b.halves.shift()!;
+        halves.add(half);
+        return half;
+      }
       const late: R[] = [];
       for (let head = b.queue.peek(); head !== undefined && o.isLate(head); head = b.queue.peek()) late.push(b.queue.shift()!);
       if (late.length > 0) o.expire(late, shardId);

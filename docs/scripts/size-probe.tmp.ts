@@ -1,0 +1,12 @@
+import { gzipSync } from 'node:zlib';
+import terser from '@rollup/plugin-terser';
+import { rollup } from 'rollup';
+import { browserPlugins, SRC_INDEX } from './browser-plugins.js';
+const ENTRY = '\0cp';
+const external = (id: string) => /^(rxjs|@aws-sdk\/|@smithy\/|bottleneck|js-md5)(\/|$)/.test(id) || id.includes('/node_modules/bottleneck/');
+const bundle = await rollup({ input: ENTRY, external, plugins: [{ name: 'cp', resolveId: (id) => (id === ENTRY ? id : null), load: (id) => (id === ENTRY ? `export { createProducer } from ${JSON.stringify(SRC_INDEX)};` : null) }, ...browserPlugins()], onwarn() {} });
+const { output } = await bundle.generate({ format: 'es', plugins: [terser({ module: true, compress: { passes: 2 }, format: { comments: false } })] });
+const chunk = output[0];
+console.log('createProducer own: min', chunk.code.length, 'gzip', gzipSync(Buffer.from(chunk.code), { level: 9 }).length);
+const mods = Object.entries(chunk.modules).map(([id, m]) => [id.replace(/.*\/src\//, ''), m.renderedLength] as const).sort((a, b) => b[1] - a[1]);
+for (const [id, n] of mods.slice(0, 45)) console.log(String(n).padStart(7), id);

@@ -7,10 +7,11 @@ import type { BrowserSize } from '../../docs/scripts/browser-size.js';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const KiB = 1024;
 /**
- * A ceiling against accidents (the full Bottleneck, the SDK or a Node polyfill pulled into the browser
- * bundle), not a goal: the docs aim at 10 KiB gzip and report the real figure.
+ * A ceiling against accidents (the full Bottleneck adds about 20 KiB, the SDK or a Node polyfill far
+ * more), not a goal: the docs aim at 10 KiB gzip and report the real figure (31.4 KiB with the metrics
+ * and per-key order).
  */
-const GZIP_CEILING = 30 * KiB;
+const GZIP_CEILING = 34 * KiB;
 
 const size = suite('browser bundle size (what the docs report)');
 

@@ -35,6 +35,8 @@ function apiSidebar(): DefaultTheme.SidebarItem[] {
     { text: "'rxjs-kinesis/kpl'", dir: 'rxjs-kinesis/kpl' },
     { text: "'rxjs-kinesis/kinesis'", dir: 'rxjs-kinesis/kinesis' },
     { text: "'rxjs-kinesis/testing'", dir: 'rxjs-kinesis/testing' },
+    { text: "'rxjs-kinesis/otel'", dir: 'rxjs-kinesis/otel' },
+    { text: "'rxjs-kinesis/cloudwatch'", dir: 'rxjs-kinesis/cloudwatch' },
   ];
   return modules
     .filter((m) => existsSync(`${API_DIR}${m.dir}`))

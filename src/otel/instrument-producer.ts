@@ -88,7 +88,8 @@ export function instrumentProducer(producer: Pick<Producer, 'signals$' | 'pressu
     advice: { explicitBucketBoundaries: DURATION_BUCKETS_S },
   });
   const pending = meter.createObservableGauge('messaging.kinesis.producer.pending', { unit: '{message}', description: 'Values held by the producer without an outcome.' });
-  const pressure = meter.createObservableGauge('messaging.kinesis.producer.pressure', { unit: '1', description: 'Pressure level: 0 ok, 1 high, 2 full.' });
+  // No unit: a level is not a ratio, which a unit of 1 would say (Prometheus would name it …_pressure_ratio).
+  const pressure = meter.createObservableGauge('messaging.kinesis.producer.pressure', { description: 'Pressure level: 0 ok, 1 high, 2 full.' });
 
   function record(s: BatchSentSignal): void {
     const attributes = { ...request, 'messaging.destination.partition.id': s.shardId };

@@ -1,20 +1,23 @@
+import type { Distribution } from '../metrics/distribution.js';
 import type { MetricsSnapshot } from '../metrics/metrics.js';
 import { checkOptions, metricGroups, type CloudWatchMetricsOptions, type MetricGroup, type Unit } from './kpl-metrics.js';
 
 /** What a distribution becomes in EMF: one plain number per statistic, under the metric's name and a suffix. */
-const STATISTICS = [
+const STATISTICS: [suffix: string, of: (d: Distribution) => number][] = [
   ['Count', (d) => d.count],
   ['Sum', (d) => d.sum],
   ['Avg', (d) => d.sum / d.count],
   ['Max', (d) => d.max],
   ['P50', (d) => d.p50],
   ['P99', (d) => d.p99],
-] as const satisfies readonly (readonly [string, (d: { count: number; sum: number; max: number; p50: number; p99: number }) => number])[];
+];
 
-/** One group's numbers, flat: a distribution spread over its statistics (Count is a count whatever the unit). */
-function flatten(group: MetricGroup): [name: string, unit: Unit, value: number][] {
-  return group.metrics.flatMap((m) =>
-    'value' in m ? [[m.name, m.unit, m.value] as [string, Unit, number]] : STATISTICS.map(([suffix, of]) => [`${m.name}${suffix}`, suffix === 'Count' ? 'Count' : m.unit, of(m.distribution)] as [string, Unit, number]),
+type Flat = [name: string, unit: Unit, value: number];
+
+/** One group's numbers, flat: a distribution spread over its statistics (its Count is a count whatever its unit). */
+function flatten(group: MetricGroup): Flat[] {
+  return group.metrics.flatMap((m): Flat[] =>
+    'value' in m ? [[m.name, m.unit, m.value]] : STATISTICS.map(([suffix, of]) => [`${m.name}${suffix}`, suffix === 'Count' ? 'Count' : m.unit, of(m.distribution)]),
   );
 }
 

@@ -18,7 +18,10 @@ import { toMetricData } from './metric-data.js';
 export interface PublishMetricsOptions extends CloudWatchMetricsOptions {
   /** The client to send with: a `CloudWatchClient`, or anything whose `send` takes a `PutMetricDataCommand`. */
   client: Pick<CloudWatchClient, 'send'> | { send(command: PutMetricDataCommand): Promise<unknown> };
-  /** Called with each request that failed (after the SDK's own retries); the others are still sent. Default `console.warn`. */
+  /**
+   * Called with each request that failed (after the SDK's own retries; the others are still sent), and once if
+   * `@aws-sdk/client-cloudwatch` cannot be loaded. Default `console.warn`.
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -67,7 +70,7 @@ const loadCommand = () =>
  */
 export function publishMetrics(producer: Pick<Producer, 'metrics$'>, options: PublishMetricsOptions): MetricsPublisher {
   const o = checkOptions('publishMetrics', options);
-  const { client, onError = (error: unknown) => console.warn('publishMetrics: PutMetricData failed:', error) } = options;
+  const { client, onError = (error: unknown) => console.warn('rxjs-kinesis publishMetrics:', error) } = options;
   if (typeof client?.send !== 'function') throw new TypeError('publishMetrics needs a CloudWatchClient as `client`');
   const command = loadCommand();
   command.catch(onError);

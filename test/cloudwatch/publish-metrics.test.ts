@@ -187,8 +187,11 @@ test(
   }),
 );
 
-test('bad options throw at the call', () => {
+test('a real CloudWatchClient is a client; bad options throw at the call', async () => {
   const producer = { metrics$: from([]) } as never;
+  const cloudWatch = new CloudWatchClient({ region: 'us-east-1' });
+  await publishMetrics(producer, { client: cloudWatch, namespace: 'N' }).stop();
+  cloudWatch.destroy();
   assert.throws(() => publishMetrics(producer, { client: {} as never, namespace: 'N' }), /needs a CloudWatchClient as `client`/);
   assert.throws(() => publishMetrics(producer, { client: standInClient(), namespace: 'AWS/Kinesis' }), /publishMetrics needs `namespace`/);
 });

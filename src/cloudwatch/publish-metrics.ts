@@ -47,7 +47,7 @@ const loadCommand = () =>
 /**
  * Sends each snapshot of `producer.metrics$` to CloudWatch with PutMetricData: the KPL's metrics, names and
  * dimensions, as {@link toMetricData} makes them, one request after another. Close the producer before `stop()`
- * so its last snapshot, emitted by `close()`, is sent too.
+ * so its last snapshot, emitted by `close()`, is sent too. A producer made with `metrics: false` has none to send.
  *
  * `@aws-sdk/client-cloudwatch` is an optional peer dependency, loaded at the first call: `toEmf` works without it.
  *

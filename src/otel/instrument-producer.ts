@@ -49,7 +49,8 @@ const PRESSURE_VALUES: Record<PressureLevel, number> = { ok: 0, high: 1, full: 2
  * - `messaging.client.operation.duration` (histogram, `s`): one per PutRecords request, with `error.type` when
  *   the whole request failed.
  * - `messaging.kinesis.producer.pending` (gauge, `{message}`): values held without an outcome, as of the latest
- *   `pressure$` change or `metrics$` snapshot, whichever is later (so it is at most `metrics.intervalMs` old).
+ *   `pressure$` change or `metrics$` snapshot, whichever is later (so it is at most `metrics.intervalMs` old;
+ *   with `metrics: false`, as of the latest pressure change).
  * - `messaging.kinesis.producer.pressure` (gauge): the `pressure$` level, 0 `ok`, 1 `high`, 2 `full`.
  *
  * Every measurement carries `messaging.system` (`aws_kinesis`), `messaging.destination.name` (the stream); the

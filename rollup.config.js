@@ -19,6 +19,8 @@ const entries = [
   { input: 'src/kpl/index.ts', name: 'kpl' },
   { input: 'src/kinesis/index.ts', name: 'kinesis' },
   { input: 'src/testing/index.ts', name: 'testing' },
+  { input: 'src/otel/index.ts', name: 'otel' },
+  { input: 'src/cloudwatch/index.ts', name: 'cloudwatch' },
 ];
 /** Entries with a `"node"` build: they reach a module that Node has a faster or a real version of. */
 const nodeEntries = ['index', 'kpl', 'kinesis'];

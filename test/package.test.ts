@@ -55,6 +55,22 @@ dist('each entry: the browser build has no node: import, the node build swaps in
   for (const file of ['kinesis.mjs', 'kinesis.cjs']) assert.is((await load(file)).PUT_RECORDS_MAX_RECORDS, 500, file);
   assert.type((await load('testing.mjs')).startLocalKinesis, 'function');
 });
+dist('otel and cloudwatch: entries of their own, so the root bundles never reach OpenTelemetry or the CloudWatch client', async () => {
+  const text = (file: string) => readFileSync(join(root, 'dist', file), 'utf8');
+  for (const file of ['index.mjs', 'index.cjs', 'index.node.mjs', 'index.node.cjs']) assert.not.match(text(file), /opentelemetry|cloudwatch|PutMetricData/i, file);
+  const load = async (file: string) => (file.endsWith('.cjs') ? createRequire(import.meta.url)(join(root, 'dist', file)) : import(join(root, 'dist', file)));
+  for (const file of ['otel.mjs', 'otel.cjs']) {
+    assert.not.match(text(file), /require\(|\bimport\b[^(]/, `${file}: @opentelemetry/api is used for its types only`);
+    assert.type((await load(file)).instrumentProducer, 'function', file);
+  }
+  for (const file of ['cloudwatch.mjs', 'cloudwatch.cjs']) {
+    // The client is imported when publishMetrics first runs, never when the entry loads: toEmf works without it.
+    assert.not.match(text(file), /^import .*client-cloudwatch|require\('@aws-sdk\/client-cloudwatch'\)/m, file);
+    assert.match(text(file), /await import\('@aws-sdk\/client-cloudwatch'\)/, file);
+    const cloudwatch = await load(file);
+    for (const name of ['toEmf', 'toMetricData', 'publishMetrics']) assert.type(cloudwatch[name], 'function', `${file}: ${name}`);
+  }
+});
 dist('toWritable: the node build makes a Node Writable; the browser build throws, saying what to use', async () => {
   assert.not.match(readFileSync(join(root, 'dist/index.mjs'), 'utf8'), /node:stream/);
   assert.match(readFileSync(join(root, 'dist/index.node.mjs'), 'utf8'), /from 'node:stream'/);

@@ -19,6 +19,8 @@ export const RECIPES: DefaultTheme.SidebarItem[] = [
   { text: 'How do I keep events of one key in order?', link: '/recipes/key-order' },
   { text: 'How do I send from a Node stream pipeline?', link: '/recipes/node-streams' },
   { text: 'How do I watch retries and throttles live?', link: '/recipes/watch-signals' },
+  { text: 'How do I see my producer in Grafana or OpenTelemetry?', link: '/recipes/otel-metrics' },
+  { text: 'How do I get CloudWatch metrics from Lambda?', link: '/recipes/lambda-emf' },
   { text: 'What do I do with values that failed?', link: '/recipes/failed-values' },
   { text: 'How do I shut down gracefully in a container or Lambda?', link: '/recipes/graceful-shutdown' },
   { text: 'How do I send clickstream from a browser with temporary credentials?', link: '/recipes/browser-clickstream' },
@@ -35,6 +37,8 @@ function apiSidebar(): DefaultTheme.SidebarItem[] {
     { text: "'rxjs-kinesis/kpl'", dir: 'rxjs-kinesis/kpl' },
     { text: "'rxjs-kinesis/kinesis'", dir: 'rxjs-kinesis/kinesis' },
     { text: "'rxjs-kinesis/testing'", dir: 'rxjs-kinesis/testing' },
+    { text: "'rxjs-kinesis/otel'", dir: 'rxjs-kinesis/otel' },
+    { text: "'rxjs-kinesis/cloudwatch'", dir: 'rxjs-kinesis/cloudwatch' },
   ];
   return modules
     .filter((m) => existsSync(`${API_DIR}${m.dir}`))

@@ -1,12 +1,12 @@
 import type http from 'node:http';
 import { ACCOUNT_ID } from './constants.js';
-import { importOptionalPeer } from './optional-peer.js';
+import { importOptionalPeer, installCommand } from '../optional-peer.js';
 
 /** kinesalite's own timers (ms) and its account-wide shard limit; zero delays keep tests fast. */
 const KINESALITE_OPTIONS = { createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 };
 
 /** kinesalite is loaded when a local Kinesis starts, so projects without it can import `rxjs-kinesis/testing`. */
-const loadKinesalite = () => importOptionalPeer('kinesalite', async () => (await import('kinesalite')).default, 'The local Kinesis');
+const loadKinesalite = () => importOptionalPeer('kinesalite', async () => (await import('kinesalite')).default, 'The local Kinesis', installCommand('kinesalite', true));
 
 /**
  * Starts kinesalite (not yet listening). It reads the account and region it names in ARNs and messages from the

@@ -1,5 +1,5 @@
 import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
-import { importOptionalPeer } from './optional-peer.js';
+import { importOptionalPeer, installCommand } from '../optional-peer.js';
 
 export interface ClientFactory {
   client(overrides?: Partial<KinesisClientConfig>): KinesisClient;
@@ -19,6 +19,7 @@ export async function createClientFactory(defaults: Pick<KinesisClientConfig, 'e
     '@smithy/node-http-handler',
     async () => (await import('@smithy/node-http-handler')).NodeHttpHandler,
     'kinesis.client()',
+    installCommand('@smithy/node-http-handler', true),
   ).catch((error: Error) => error);
   const clients = new Set<KinesisClient>();
   return {

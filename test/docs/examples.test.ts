@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 /** The entry points the API reference is generated from (docs/typedoc.json). */
-const ENTRIES = ['src/index.ts', 'src/kpl/index.ts', 'src/kinesis/index.ts', 'src/testing/index.ts'];
+const ENTRIES = ['src/index.ts', 'src/kpl/index.ts', 'src/kinesis/index.ts', 'src/testing/index.ts', 'src/otel/index.ts', 'src/cloudwatch/index.ts'];
 
 /** The compiler options of tsconfig.json, with only the entry points as roots: they pull in what they export. */
 function loadProgram(): ts.Program {

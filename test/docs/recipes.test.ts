@@ -15,9 +15,11 @@ import * as hotShard from '../../docs/recipes/code/hot-shard.js';
 import * as hugeFile from '../../docs/recipes/code/huge-file.js';
 import * as iotDeviceEvents from '../../docs/recipes/code/iot-device-events.js';
 import * as kafkaOffsets from '../../docs/recipes/code/kafka-offsets.js';
+import * as lambdaEmf from '../../docs/recipes/code/lambda-emf.js';
 import * as keyOrder from '../../docs/recipes/code/key-order.js';
 import * as localThrottling from '../../docs/recipes/code/local-throttling.js';
 import * as nodeStreams from '../../docs/recipes/code/node-streams.js';
+import * as otelMetrics from '../../docs/recipes/code/otel-metrics.js';
 import * as resumeFile from '../../docs/recipes/code/resume-file.js';
 import * as sharedLimits from '../../docs/recipes/code/shared-limits.js';
 import * as sqsDelete from '../../docs/recipes/code/sqs-delete.js';
@@ -27,6 +29,7 @@ import { matchesDocumentedOutput, printed, shape } from './output.js';
 import { decodeAggregate, isAggregate } from '../../src/kpl/index.js';
 import { readBack } from '../helpers/read-back.js';
 import { AcknowledgedRecords, StandInConsumer, StandInQueue } from './stand-ins.js';
+import { emfErrors } from '../cloudwatch/emf-schema.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -320,5 +323,53 @@ recipes('shared limits: three replicas on one shard share its budget through Red
   }
 }));
 // #endregion shared-limits
+
+// #region otel-metrics
+recipes('OpenTelemetry: attempts per shard and error.type, request durations and the gauges, exported as the producer worked', withTimeout(30_000, async () => {
+  await kinesis.createStream('orders-otel', 2);
+  kinesis.setFaults({ internalFailureRate: 0.05 });
+  try {
+    const { result, lines } = await printed(() => otelMetrics.main({ client: kinesis.client(), streamName: 'orders-otel' }));
+    assert.is(result.sent, 3000);
+    const points = (name: string) => result.exported.find((m) => m.descriptor.name === name)?.dataPoints ?? [];
+    const attempts = points('messaging.client.sent.messages') as { attributes: Record<string, unknown>; value: number }[];
+    const ok = attempts.filter((p) => p.attributes['error.type'] === undefined);
+    assert.is(ok.reduce((n, p) => n + p.value, 0), 3000, 'one successful attempt per order');
+    assert.is(ok.length, 2, 'one series per shard');
+    assert.ok(attempts.some((p) => p.attributes['error.type'] === 'InternalFailure'), 'the injected failures, by error.type');
+    assert.ok(points('messaging.client.operation.duration').length >= 2);
+    assert.equal(points('messaging.kinesis.producer.pending').map((p) => p.value), [0]);
+    assert.equal(points('messaging.kinesis.producer.pressure').map((p) => p.value), [0]);
+    assert.ok(lines.some((l) => /^messaging\.client\.sent\.messages \{shardId-\d+ error\.type=InternalFailure\}: [1-9]/.test(l)), lines.join('\n'));
+    matchesDocumentedOutput('otel-metrics', lines, 'shapes', (l) => shape(l).replace(/error\.type=\w+/, 'error.type=CODE'));
+  } finally {
+    kinesis.setFaults({ internalFailureRate: 0 });
+  }
+}));
+// #endregion otel-metrics
+
+// #region lambda-emf
+recipes('Lambda EMF: each invocation prints valid EMF lines with its own figures; nothing left in the producer', withTimeout(30_000, async () => {
+  await kinesis.createStream('orders-lambda', 2);
+  const { result, lines } = await printed(() => lambdaEmf.main({ client: kinesis.client(), streamName: 'orders-lambda' }));
+  assert.equal(result.responses, [{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+  for (const line of lines) assert.equal(emfErrors(line), [], line);
+  const documents = lines.map((l) => JSON.parse(l));
+  const stream = documents.filter((d) => d.ShardId === undefined && d.ErrorCode === undefined);
+  assert.equal(stream.map((d) => [d.UserRecordsReceived, d.UserRecordsPut, d.UserRecordsPending]), [[500, 500, 0], [500, 500, 0]], 'one document per invocation, with its own counts');
+  assert.ok(stream.every((d) => d._aws.CloudWatchMetrics[0].Namespace === 'OrdersIngest' && d.StreamName === 'orders-lambda'));
+  const shards = documents.filter((d) => d.ShardId !== undefined);
+  assert.is(shards.length, 4, 'two shards per invocation');
+  assert.is(shards.reduce((n, d) => n + d.UserRecordsPut, 0), 1000);
+  assert.ok(stream[0]._aws.Timestamp <= stream[1]._aws.Timestamp);
+  matchesDocumentedOutput('lambda-emf', lines, 'shapes');
+
+  // A message over the record size limit fails alone and goes back to SQS.
+  const invoke = lambdaEmf.createHandler({ client: kinesis.client(), streamName: 'orders-lambda' });
+  const { result: response, lines: more } = await printed(() => invoke({ Records: [{ messageId: 'ok', body: 'fine' }, { messageId: 'big', body: 'x'.repeat(2 * 1024 * 1024) }] }));
+  assert.equal(response, { batchItemFailures: [{ itemIdentifier: 'big' }] });
+  assert.is(JSON.parse(more[0]).UserRecordsPut, 1);
+}));
+// #endregion lambda-emf
 
 recipes.run();

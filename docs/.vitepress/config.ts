@@ -96,6 +96,7 @@ export default defineConfig({
             { text: 'At-least-once delivery and duplicates', link: '/concepts/delivery' },
             { text: 'Aggregation and consumers', link: '/concepts/aggregation' },
             { text: 'Backpressure', link: '/concepts/backpressure' },
+            { text: 'Metrics', link: '/concepts/metrics' },
           ],
         },
         { text: 'Recipes', link: '/recipes/', items: RECIPES },

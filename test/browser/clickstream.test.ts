@@ -56,6 +56,35 @@ const READ_COUNTS = `(() => {
   };
 })()`;
 
+interface Chart {
+  snapshots: number;
+  points: number;
+  putTotal: number;
+  throttledTotal: number;
+  maxPutRate: number;
+  notOkIntervals: number;
+  /** Points of each series' polyline, and shaded intervals of the pending row. */
+  drawn: { put: number; throttled: number; pending: number; shaded: number };
+  /** The caption of the records put row. */
+  caption: string;
+}
+
+/** What the live chart took in (its data attributes) and drew (its SVG). */
+const READ_CHART = `(() => {
+  const svg = document.getElementById('chart');
+  const n = (name) => Number(svg.dataset[name] ?? 0);
+  const drawn = (series) => {
+    const points = svg.querySelector('[data-series="' + series + '"] polyline').getAttribute('points').trim();
+    return points === '' ? 0 : points.split(' ').length;
+  };
+  return {
+    snapshots: n('snapshots'), points: n('points'), putTotal: n('putTotal'), throttledTotal: n('throttledTotal'),
+    maxPutRate: n('maxPutRate'), notOkIntervals: n('notOkIntervals'),
+    drawn: { put: drawn('put'), throttled: drawn('throttled'), pending: drawn('pending'), shaded: svg.querySelectorAll('rect[data-level]').length },
+    caption: svg.querySelector('[data-series="put"] text').textContent,
+  };
+})()`;
+
 const app = suite('clickstream example app in Chromium, against the local Kinesis with its limits on');
 let kinesis: LocalKinesis;
 let site: Awaited<ReturnType<typeof serveDir>>;
@@ -80,7 +109,7 @@ app.after(async () => {
 });
 
 app(
-  `${REAL_CLICKS} real and ${SIMULATED_CLICKS} simulated clicks reach Kinesis once each; the page counts them live`,
+  `${REAL_CLICKS} real and ${SIMULATED_CLICKS} simulated clicks reach Kinesis once each; the page counts them live and charts metrics$`,
   withTimeout(60_000, async () => {
     const page = await browser.context.newPage();
     const errors: string[] = [];
@@ -99,6 +128,7 @@ app(
     await page.click('#simulate');
 
     const read = () => page.evaluate<Counts>(READ_COUNTS);
+    const readChart = () => page.evaluate<Chart>(READ_CHART);
     const samples: Counts[] = [];
     for (let last = await read(); last.sent + last.failed < TOTAL; last = await read()) {
       samples.push(last);
@@ -119,6 +149,19 @@ app(
     assert.ok(partial.size >= 2, `the sent count moved while sending (${[...partial].join(', ')})`);
     assert.ok(samples.some((s) => s.batches > 0 && s.sent < TOTAL), 'batches counted before the end');
 
+    // The live chart: metrics$ every second (the app's default), so the snapshot after the last outcome holds the last records put.
+    await page.waitForFunction((total) => Number(document.getElementById('chart')?.dataset.putTotal) === total, TOTAL, { timeout: 5000 });
+    const settled = await readChart();
+    await page.waitForFunction((n) => Number(document.getElementById('chart')?.dataset.snapshots) > n, settled.snapshots, { timeout: 5000 });
+    const chart = await readChart();
+    assert.is(settled.putTotal, TOTAL, "the chart's records put add up to the sent outcomes");
+    assert.ok(chart.snapshots > settled.snapshots && chart.points >= settled.points, `the chart goes on taking snapshots (${settled.snapshots}, then ${chart.snapshots})`);
+    assert.ok(chart.points > 0 && chart.points <= 60, `${chart.points} points drawn`);
+    assert.equal([chart.drawn.put, chart.drawn.throttled, chart.drawn.pending], [chart.points, chart.points, chart.points], 'each series draws a point per snapshot');
+    assert.match(chart.caption, /^records put\/s: \d+ \(max [1-9]\d*\)$/);
+    assert.ok(chart.maxPutRate > 0, `records/s put was above 0 at some point (at most ${chart.maxPutRate})`);
+    assert.ok(chart.notOkIntervals >= 1 && chart.drawn.shaded >= 1, `the intervals where pressure$ was high are shaded (${chart.notOkIntervals})`);
+
     const stored = await readClicks(kinesis.client(), 'clicks');
     const ids = new Set(stored.map((c) => `${c.sessionId}#${c.seq}`));
     assert.is(stored.length, TOTAL, 'records in the stream');
@@ -130,6 +173,7 @@ app(
     assert.ok((kinesis.stats().operations.OPTIONS ?? 0) > 0, 'the browser sent CORS preflights');
 
     console.log(`  browser round trip: ${stored.length} of ${TOTAL} clicks read back; ${end.batches} batches, ${end.pressureChanges} pressure changes, ${end.throttledLocal} throttled locally`);
+    console.log(`  live chart: ${chart.snapshots} snapshots, ${chart.points} points, up to ${chart.maxPutRate} records/s put, ${chart.throttledTotal} throttled by Kinesis, ${chart.notOkIntervals} intervals under pressure`);
   }),
 );
 

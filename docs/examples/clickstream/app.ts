@@ -1,28 +1,32 @@
 /**
  * The clickstream example app: the browser recipe's `startClickstream` wired to a page that shows what the
- * producer reports. Query parameters: `endpoint` (a local Kinesis), `stream`, `region`, `buffer`.
+ * producer reports. Query parameters: `endpoint` (a local Kinesis), `stream`, `region`, `buffer`, `metrics`
+ * (the interval of the live chart, in ms).
  */
 import { Subject } from 'rxjs';
-import { pullFrom } from 'rxjs-kinesis';
+import { pullFrom, type PressureLevel } from 'rxjs-kinesis';
 import { startClickstream, type Click } from '../../recipes/code/browser-clickstream.js';
+import { createMetricsChart } from './chart.js';
 
 const params = new URLSearchParams(location.search);
 const endpoint = params.get('endpoint') ?? 'http://127.0.0.1:4567';
 const streamName = params.get('stream') ?? 'demo';
 const region = params.get('region') ?? 'us-east-1';
 const maxBufferedRecords = Number(params.get('buffer') ?? 5000);
+const metricsIntervalMs = Number(params.get('metrics') ?? 1000);
 
 // The local Kinesis takes any credentials; on AWS this is fromCognitoIdentityPool({ identityPoolId, clientConfig: { region } }).
 const credentials = async () => ({ accessKeyId: 'local', secretAccessKey: 'local' });
 
 const simulated$ = new Subject<Click>();
-const { sessionId, outcomes$, signals$, pressure$ } = startClickstream({
+const { sessionId, outcomes$, signals$, pressure$, metrics$ } = startClickstream({
   region,
   streamName,
   credentials,
   endpoint,
   maxBufferedRecords,
   more$: simulated$,
+  metricsIntervalMs,
 });
 
 const counts = {
@@ -78,11 +82,24 @@ signals$.subscribe((s) => {
   render();
 });
 
+const RANK: Record<PressureLevel, number> = { ok: 0, high: 1, full: 2 };
+/** The level now, and the worst since the last snapshot: pressure$ emits on changes only. */
+let level: PressureLevel = 'ok';
+let worst: PressureLevel = 'ok';
+
 pressure$.subscribe((p) => {
   if (pressure !== '-') counts['pressure-changes']++;
-  pressure = p.level;
+  pressure = level = p.level;
+  if (RANK[level] > RANK[worst]) worst = level;
   counts.held = p.bufferedRecords;
   render();
+});
+
+// The live chart: a snapshot every metricsIntervalMs, with the worst pressure of its interval.
+const chart = createMetricsChart(document.querySelector<SVGSVGElement>('#chart')!);
+metrics$.subscribe((s) => {
+  chart.add(s, worst);
+  worst = level;
 });
 
 // Clicks on the page count; clicks on the controls do not.

@@ -28,16 +28,18 @@ export interface ClickstreamOptions {
   maxBufferedRecords?: number;
   /** More clicks to send beside the page's own (the example app simulates visitors with it). */
   more$?: Observable<Click>;
+  /** The interval of `metrics$`, in ms. Default 60,000; the example app draws a snapshot a second. */
+  metricsIntervalMs?: number;
 }
 
 /** Describes what was clicked, without sending the page's text. */
 const describe = (target: EventTarget | null) =>
   target instanceof Element ? `${target.tagName.toLowerCase()}${target.id ? `#${target.id}` : ''}` : 'document';
 
-export function startClickstream({ region, streamName, credentials, endpoint, maxBufferedRecords = 5000, more$ }: ClickstreamOptions) {
+export function startClickstream({ region, streamName, credentials, endpoint, maxBufferedRecords = 5000, more$, metricsIntervalMs = 60_000 }: ClickstreamOptions) {
   const client = new KinesisClient({ region, credentials, ...(endpoint ? { endpoint } : {}) });
   // A page must never grow without bound: past maxBufferedRecords clicks, drop the oldest.
-  const producer = createProducer({ client, streamName, lingerMs: 500, maxBufferedRecords, overflow: 'dropOldest' });
+  const producer = createProducer({ client, streamName, lingerMs: 500, maxBufferedRecords, overflow: 'dropOldest', metrics: { intervalMs: metricsIntervalMs } });
 
   const sessionId = crypto.randomUUID();
   let seq = 0;
@@ -54,5 +56,5 @@ export function startClickstream({ region, streamName, credentials, endpoint, ma
   // Leaving the page: send what is buffered now rather than after lingerMs.
   addEventListener('pagehide', () => void producer.close());
 
-  return { sessionId, outcomes$, signals$: producer.signals$, pressure$: producer.pressure$ };
+  return { sessionId, outcomes$, signals$: producer.signals$, pressure$: producer.pressure$, metrics$: producer.metrics$ };
 }

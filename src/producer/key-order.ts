@@ -66,7 +66,7 @@ export function createKeyOrder(k: KeyOrderOptions) {
       r.unit = unit;
       records.push(r);
     }
-    if (lane.head === lane.parked.length) (lane.parked = []), (lane.head = 0);
+    compact(lane);
     lane.out = unit;
     return records;
   }
@@ -139,6 +139,7 @@ export function createKeyOrder(k: KeyOrderOptions) {
       lane.parked[lane.head++] = undefined as unknown as HeldRecord<unknown>;
       totals.records--;
       totals.bytes -= r.size;
+      compact(lane);
       return r;
     },
     /** The longest wait of any key's waiting values now, in ms (looked for again at most every 50 ms). */
@@ -186,6 +187,15 @@ function createTurns(scheduler: SchedulerLike, firstGuessMs: number) {
       return count === 0 ? firstGuessMs : (current.sum + previous.sum) / count;
     },
   };
+}
+
+/** Spent slots kept before a lane's waiting values are moved to the front. */
+const COMPACT_AT = 1024;
+
+/** Drops the spent slots before a lane's head once they are many and half of it: a busy key's list stays its size. */
+function compact(lane: Lane<HeldRecord<unknown>>): void {
+  if (lane.head === lane.parked.length) (lane.parked = []), (lane.head = 0);
+  else if (lane.head >= COMPACT_AT && lane.head * 2 >= lane.parked.length) (lane.parked = lane.parked.slice(lane.head)), (lane.head = 0);
 }
 
 function keyBytes(r: HeldRecord<unknown>): number {

@@ -188,7 +188,11 @@ recipes('SQS deletes: each message deleted once, after Kinesis had it; a failed 
   // Answers its first DeleteMessageBatch with a failed entry; checks each deletion against what Kinesis has.
   const queue = new StandInQueue(queueUrl, bodies, (body) => acknowledged.stored.has(body));
   const stop$ = interval(20).pipe(filter(() => queue.size === 1), take(1)); // all deleted but the one that failed
-  const { result, lines } = await printed(() => sqsDelete.main({ client, streamName: 'orders-from-sqs', sqs: queue, queueUrl, stop$ }));
+  // If the run hangs, say where it stood: how many messages were received, deleted, and are left.
+  const state = () => `${queue.receiveRequests} receives, ${queue.deleteRequests} DeleteMessageBatch, ${queue.deletions.length} deleted, ${queue.size} left, ${acknowledged.stored.size} in Kinesis`;
+  let watchdog: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => (watchdog = setTimeout(() => reject(new Error(`no end after 25 s: ${state()}`)), 25_000)));
+  const { result, lines } = await Promise.race([printed(() => sqsDelete.main({ client, streamName: 'orders-from-sqs', sqs: queue, queueUrl, stop$ })), stalled]).finally(() => clearTimeout(watchdog));
   assert.equal(result, { received: 301, failed: 1, deleted: 300, requests: result.requests, retried: 1, kept: 0 });
   assert.equal(queue.deletions.map((d) => d.id).sort(), bodies.slice(0, 300).map((_, i) => `m-${i}`).sort(), 'each sent message deleted once');
   assert.ok(queue.deletions.every((d) => d.storedBefore), 'none deleted before Kinesis had it');

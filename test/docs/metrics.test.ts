@@ -126,7 +126,7 @@ page('the page includes the example and the output its test compares', () => {
 
 page('the sidebar and the README options table link to it', () => {
   assert.match(read('docs/.vitepress/config.ts'), /link: '\/concepts\/metrics' \}/);
-  assert.match(read('README.md'), /^\| `metrics` \| `\{ intervalMs\?: number \}` \| `\{ intervalMs: 60000 \}` \|.*\(https:\/\/rxjs-kinesis\.github\.io\/rxjs-kinesis\/concepts\/metrics\)/m);
+  assert.match(read('README.md'), /^\| `metrics` \| `\{ intervalMs\?: number \} \\\| false` \| `\{ intervalMs: 60000 \}` \|.*\(https:\/\/rxjs-kinesis\.github\.io\/rxjs-kinesis\/concepts\/metrics\)/m);
 });
 
 page.run();

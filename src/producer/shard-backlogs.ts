@@ -113,6 +113,11 @@ export function createShardBacklogs<R extends RoutedRecord<unknown>>(o: ShardBac
     return isReady(shardId, b) ? 'soon' : undefined;
   }
 
+  /** The batch has its answer: when it was a half, the next half may go. */
+  function answered(batch: Batch<KinesisEntry<R>>): void {
+    if (halves.delete(batch)) of(batch.shardId).halfOut = false;
+  }
+
   return {
     /**
      * Queues a routed record. Returns `'now'` when its shard has a full batch, `'soon'` when a part-filled
@@ -132,14 +137,11 @@ export function createShardBacklogs<R extends RoutedRecord<unknown>>(o: ShardBac
       b.queue.unshift(records);
       return queued(shardId, b);
     },
-    /** The batch has its answer: when it was a half, the next half may go. */
-    answered(batch: Batch<KinesisEntry<R>>): void {
-      if (halves.delete(batch)) of(batch.shardId).halfOut = false;
-    },
+    answered,
     /** A batch goes out as `replacement` (its late records taken out), or not at all. */
     replaced(batch: Batch<KinesisEntry<R>>, replacement: Batch<KinesisEntry<R>> | undefined): void {
       if (replacement === batch || !halves.has(batch)) return;
-      if (replacement === undefined) return this.answered(batch);
+      if (replacement === undefined) return answered(batch);
       halves.delete(batch);
       halves.add(replacement);
     },

@@ -14,17 +14,22 @@ export interface Budgets {
   /** Takes one record of `bytes` from the shard's budget at time `now`; false when it does not fit. */
   take(streamName: string, shardId: string, bytes: number, now: number): boolean;
   setCapacity(shardId: string, fraction: number, streamName?: string): void;
+  /** Empties the buckets of every shard (of `streamName` only, when given), those not written yet included. */
+  drain(streamName: string | undefined, now: number): void;
 }
 
 const ANY_STREAM = '*';
 
 /**
  * Per-shard budgets like the service keeps them. A bucket is created full on a shard's first write, which is
- * the one-second burst an idle shard allows; a new shard after resharding starts the same way.
+ * the one-second burst an idle shard allows; a new shard after resharding starts the same way. After
+ * `drain`, it is created empty instead, refilled from the drain on.
  */
 export function createBudgets(enabled: boolean): Budgets {
   const buckets = new Map<string, Bucket>();
   const fractions = new Map<string, number>();
+  /** When the budgets of a stream (or of every stream, `ANY_STREAM`) were last drained: later buckets start empty then. */
+  const drained = new Map<string, number>();
 
   const fractionOf = (streamName: string, shardId: string) =>
     fractions.get(`${streamName}/${shardId}`) ?? fractions.get(`${ANY_STREAM}/${shardId}`) ?? 1;
@@ -34,7 +39,11 @@ export function createBudgets(enabled: boolean): Budgets {
     let bucket = buckets.get(key);
     if (!bucket) {
       const fraction = fractionOf(streamName, shardId);
-      bucket = { records: capacity(SHARD_RECORDS_PER_SECOND, fraction), bytes: capacity(SHARD_BYTES_PER_SECOND, fraction), fraction, at: now };
+      const emptyAt = Math.max(drained.get(streamName) ?? -Infinity, drained.get(ANY_STREAM) ?? -Infinity);
+      bucket =
+        emptyAt === -Infinity
+          ? { records: capacity(SHARD_RECORDS_PER_SECOND, fraction), bytes: capacity(SHARD_BYTES_PER_SECOND, fraction), fraction, at: now }
+          : { records: 0, bytes: 0, fraction, at: emptyAt };
       buckets.set(key, bucket);
     }
     return bucket;
@@ -70,6 +79,15 @@ export function createBudgets(enabled: boolean): Budgets {
         bucket.fraction = fraction;
         bucket.records = Math.min(bucket.records, capacity(SHARD_RECORDS_PER_SECOND, fraction));
         bucket.bytes = Math.min(bucket.bytes, capacity(SHARD_BYTES_PER_SECOND, fraction));
+      }
+    },
+    drain(streamName, now) {
+      drained.set(streamName ?? ANY_STREAM, now);
+      for (const [key, bucket] of buckets) {
+        if (streamName !== undefined && splitKey(key)[0] !== streamName) continue;
+        bucket.records = 0;
+        bucket.bytes = 0;
+        bucket.at = now;
       }
     },
   };

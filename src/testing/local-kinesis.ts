@@ -90,6 +90,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     resetStats: () => stats.reset(),
     setFaults: (partial) => faults.set(partial),
     setShardCapacity: (shardId, fraction, streamName) => budgets.setCapacity(shardId, fraction, streamName),
+    drainBudget: (streamName) => budgets.drain(streamName, performance.now()),
     failNext: (operation, error, times = 1) => scripted.add(operation, error, times),
     outage: (outage) => outages.start(outage),
     endOutage: () => outages.end(),

@@ -124,6 +124,19 @@ export interface LocalKinesis {
   /** Gives a shard `fraction` (0..1) of its budget, as if another writer shared it; all streams unless named. */
   setShardCapacity(shardId: string, fraction: number, streamName?: string): void;
   /**
+   * Empties every shard's write budget (of `streamName` only, when given), as if another writer had just
+   * used it: no burst is left, and the budget refills from now at the shard's rate. Shards not written yet
+   * start empty too, instead of with the one-second burst of an idle shard. With `limits: false` it does
+   * nothing.
+   *
+   * @example
+   * ```ts
+   * await kinesis.createStream('events', 2);
+   * kinesis.drainBudget('events'); // the producer starts from empty buckets: its ramp-up shows
+   * ```
+   */
+  drainBudget(streamName?: string): void;
+  /**
    * Answers the next `times` requests of `operation` (`'PutRecords'`, `'ListShards'`, ...) with `error`
    * instead of serving them, on either protocol. Calls add up: errors queued for one operation are used in
    * the order they were given. Counted in `stats().faults.failNext`.

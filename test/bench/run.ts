@@ -21,7 +21,7 @@ import { CONTENDERS, type ContenderName } from './peers/contenders.js';
 import { ensurePeers, load1, machine, versions } from './peers/environment.js';
 import { targets, writeReport, type Results } from './peers/report.js';
 
-const CASES = ['throughput', 'aggregation', 'utilization', 'latency', 'memory'] as const;
+const CASES = ['throughput', 'aggregation', 'utilization', 'budget', 'latency', 'memory'] as const;
 type CaseName = (typeof CASES)[number];
 
 const { values: args } = parseArgs({
@@ -72,6 +72,7 @@ const settings: cases.Settings = {
   throughput: { sizes: args.sizes.split(',').map(Number), warmupMs: 1000, measureMs: quick ? 2000 : 3000, shards: 4, profile: !args['no-profile'] },
   aggregation: { records: 100_000, dataBytes: 100, keys: 10_000, maxBytes: 51_200, warmupRounds: 3, rounds: quick ? 5 : 15 },
   utilization: { shards: 2, valueBytes: 100, load: 2, durationMs: quick ? 6000 : 12_000, skipMs: 2000, drainMs: quick ? 12_000 : 24_000, idleMs: 1000 },
+  budget: { shards: 2, sizes: [2048, 100], load: 1.5, durationMs: quick ? 5000 : 10_000, drainMs: 30_000, idleMs: 1000 },
   latency: { shards: 2, valueBytes: 100, load: 0.1, durationMs: quick ? 4000 : 9000, skipMs: 1000, drainMs: 5000 },
   memory: { valueBytes: 1024, rate: 25_000, durationMs: quick ? 5000 : 8000, stallMs: 10_000, maxBufferedBytes: 64 * MiB },
 };
@@ -80,7 +81,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const log = (line: string) => console.log(line);
 const started = performance.now();
 const startLoad = load1();
-if (!args['no-install'] && contenders.some((c) => !c.startsWith('rxjs') && c !== 'floor')) ensurePeers(log);
+if (!args['no-install'] && contenders.some((c) => !c.startsWith('rxjs') && !c.endsWith('floor'))) ensurePeers(log);
 log(`cases: ${selectedCases.join(', ')}; contenders: ${contenders.join(', ')}; ${reps} repetition(s); load ${startLoad}`);
 
 const results: Results = {
@@ -96,13 +97,14 @@ const results: Results = {
 // Without metrics is only there to price them per value, in the throughput case.
 const ours = contenders.filter((c) => c.startsWith('rxjs-kinesis') && c !== 'rxjs-kinesis-nometrics');
 // Aggregation only changes our figures (at 2x the records limit it would not offer 2x load), and the
-// floor sends nothing: the paced cases leave both out.
-const paced = contenders.filter((c) => c !== 'rxjs-kinesis+agg' && c !== 'floor' && c !== 'rxjs-kinesis-nometrics');
+// floors are costs, not producers: the paced cases leave them out.
+const paced = contenders.filter((c) => c !== 'rxjs-kinesis+agg' && !c.endsWith('floor') && c !== 'rxjs-kinesis-nometrics');
 for (const name of selectedCases) {
   log(`\n${name}`);
   if (name === 'throughput') results.throughput = await cases.throughput(settings, contenders, log);
   if (name === 'aggregation') results.aggregation = await cases.aggregation(settings, log);
   if (name === 'utilization') results.utilization = await cases.utilization(settings, paced, log);
+  if (name === 'budget') results.budget = await cases.budget(settings, paced, log);
   if (name === 'latency') results.latency = await cases.latency(settings, paced, log);
   if (name === 'memory') results.memory = await cases.memory(settings, paced.length > 0 ? paced : ours, log);
 }

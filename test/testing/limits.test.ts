@@ -147,6 +147,32 @@ capacity(
   }),
 );
 
+capacity(
+  'drainBudget: a stream not written yet and one that was both start from empty buckets; other streams keep their burst',
+  withTimeout(20_000, async () => {
+    await Promise.all([limited.createStream('cold', 1), limited.createStream('warm', 1), limited.createStream('other', 1)]);
+    const localClient = limited.client({ maxAttempts: 1 });
+    const put = async (StreamName: string, count: number) => {
+      const out = await localClient.send(new PutRecordsCommand({ StreamName, Records: Array.from({ length: count }, (_, i) => ({ PartitionKey: `k${i}`, Data: Buffer.from('x') })) }));
+      return count - out.FailedRecordCount!;
+    };
+    assert.is(await put('warm', 1), 1, 'the warm stream has written once: its bucket exists, full');
+    const drainedAt = performance.now();
+    limited.drainBudget('cold');
+    limited.drainBudget('warm');
+    const [cold, warm, other] = await Promise.all([put('cold', 500), put('warm', 500), put('other', 500)]);
+    // What refilled since the drain, at 1000 records/s, and no burst.
+    const refilled = Math.ceil(performance.now() - drainedAt) + 1;
+    assert.ok(cold <= refilled, `cold stream: ${cold} accepted, at most ${refilled} refilled`);
+    assert.ok(warm <= refilled, `warm stream: ${warm} accepted, at most ${refilled} refilled`);
+    assert.is(other, 500, 'a stream not drained keeps the burst of an idle shard');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // 300 ms later the buckets hold what refilled: a third of a second's budget, give or take the clocks.
+    const later = await put('cold', 500);
+    assert.ok(later >= 250 && later <= 500, `cold stream after 300 ms: ${later} accepted`);
+  }),
+);
+
 capacity.run();
 
 const arn = suite('streams named by ARN');

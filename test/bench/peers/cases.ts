@@ -21,6 +21,7 @@ export interface Settings {
   throughput: { sizes: number[]; warmupMs: number; measureMs: number; shards: number; profile: boolean };
   aggregation: Omit<AggregationConfig, 'mode'>;
   utilization: { shards: number; valueBytes: number; load: number; durationMs: number; skipMs: number; drainMs: number; idleMs: number };
+  budget: { shards: number; sizes: number[]; load: number; durationMs: number; drainMs: number; idleMs: number };
   latency: { shards: number; valueBytes: number; load: number; durationMs: number; skipMs: number; drainMs: number };
   memory: { valueBytes: number; rate: number; durationMs: number; stallMs: number; maxBufferedBytes: number };
 }
@@ -147,6 +148,7 @@ interface PacedRun {
   acceptedDuplicates: number;
   notAccepted: number;
   tailMs: number;
+  lastAcceptedMs: number;
   timedOut: boolean;
   latencyMs: { p50: number; p90: number; p99: number; max: number; count: number };
   failed: Record<string, number>;
@@ -249,6 +251,97 @@ export async function utilization(s: Settings, contenders: ContenderName[], log:
       tailMs: spread(rs.map((r) => r.tailMs)),
       runs: rs,
     }));
+  } finally {
+    await server.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * The budget used: values offered at `load` times what the shards take, to shards whose budgets start empty
+ * (emptied the instant the offer starts: no idle-shard burst to hide a slow ramp-up). Everything offered is
+ * taken once the source ends, so the fastest possible finish is the offer divided by the capacity; how close
+ * each contender comes, and what it cost in throttled entries, is the figure.
+ */
+export async function budget(s: Settings, contenders: ContenderName[], log: Log) {
+  const b = s.budget;
+  const server = await startServer({ limits: true });
+  try {
+    const cells = [];
+    for (const valueBytes of b.sizes) {
+      const cap = capacity(b.shards, valueBytes, 11);
+      const bound = SHARD_RECORDS_PER_SECOND * (valueBytes + 11) > SHARD_BYTES_PER_SECOND ? 'bytes' : 'records';
+      const runs = await roundRobin(s.reps, contenders, async (contender, rep) => {
+        const streamName = `budget-${valueBytes}-${rep}-${contender.replace(/[^a-zA-Z0-9]/g, '-')}`;
+        await server.createStream(streamName, b.shards);
+        const config: PacedConfig = {
+          mode: 'budget',
+          contender,
+          target: { endpoint: server.endpoint, region: server.region, streamName },
+          valueBytes,
+          keys: s.keys,
+          rate: cap * b.load,
+          durationMs: b.durationMs,
+          drainMs: b.drainMs,
+          idleMs: b.idleMs,
+          latencyFromMs: 0,
+          // Ours with its defaults.
+          ours: {},
+        };
+        const r = await runWorker<PacedRun>({
+          config,
+          timeoutMs: b.durationMs + b.drainMs + 60_000,
+          onEvent: async (e) => {
+            if (e.event === 'ready') await server.drainBudget(streamName);
+          },
+        });
+        const stats = await server.stats();
+        const stored = await readBackIds(server.endpoint, server.region, streamName, r.offered);
+        const shards = stats.shards.filter((x) => x.streamName === streamName);
+        const accepted = acceptedRecords(stats, streamName);
+        const throttled = throttledRecords(stats, streamName);
+        const fastestMs = (r.offered / cap) * 1000;
+        // The busiest sliding second of any shard against its budget, in records or bytes.
+        const busiest = Math.max(...shards.map((x) => Math.max(x.maxWindowRecords / SHARD_RECORDS_PER_SECOND, x.maxWindowBytes / SHARD_BYTES_PER_SECOND)));
+        const run = {
+          offered: r.offered,
+          capacityPerSecond: cap,
+          fastestMs: round(fastestMs, 0),
+          doneMs: round(r.lastAcceptedMs, 0),
+          /** Values first accepted per second from the offer's start to the last of them, against the capacity. */
+          utilizationPercent: round((r.acceptedDistinct / cap / (r.lastAcceptedMs / 1000)) * 100),
+          lateByPercent: round((r.lastAcceptedMs / fastestMs - 1) * 100),
+          throttledPercent: round((throttled / Math.max(1, accepted + throttled)) * 100, 2),
+          busiestSecondPercent: round(busiest * 100),
+          lost: stored.lost,
+          duplicated: stored.duplicated,
+          drainTimedOut: r.timedOut,
+          reportedFailed: r.failed,
+          requestErrors: r.requestErrors,
+        };
+        log(
+          `  budget ${valueBytes} B ${contender.padEnd(22)} rep ${rep + 1}: ${run.utilizationPercent}% used, done ${run.lateByPercent}% after the fastest, ` +
+            `${run.throttledPercent}% throttled, busiest second ${run.busiestSecondPercent}%, lost ${run.lost}, duplicated ${run.duplicated}`,
+        );
+        return run;
+      });
+      for (const [contender, rs] of runs) {
+        cells.push({
+          contender,
+          valueBytes,
+          bound,
+          utilizationPercent: spread(rs.map((r) => r.utilizationPercent)),
+          lateByPercent: spread(rs.map((r) => r.lateByPercent)),
+          throttledPercent: spread(rs.map((r) => r.throttledPercent)),
+          busiestSecondPercent: spread(rs.map((r) => r.busiestSecondPercent)),
+          lost: spread(rs.map((r) => r.lost)),
+          duplicated: spread(rs.map((r) => r.duplicated)),
+          runs: rs,
+        });
+      }
+    }
+    return cells;
   } finally {
     await server.stop();
   }

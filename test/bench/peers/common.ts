@@ -14,6 +14,7 @@ export const MiB = 1024 * 1024;
 export type Ours = typeof import('../../../src/index.js');
 export type OursTesting = typeof import('../../../src/testing/index.js');
 export type OursKpl = typeof import('../../../src/kpl/index.js');
+export type OursKinesis = typeof import('../../../src/kinesis/index.js');
 
 /**
  * The built package by file URL (RXJS_KINESIS_BENCH_DIST names another build, to measure a change): a bare `rxjs-kinesis` could be mapped to src/ by a tsconfig `paths`
@@ -22,6 +23,8 @@ export type OursKpl = typeof import('../../../src/kpl/index.js');
 export const loadOurs = (): Promise<Ours> => import(pathToFileURL(process.env.RXJS_KINESIS_BENCH_DIST ?? join(ROOT, 'dist', 'index.node.mjs')).href);
 /** The built KPL codec (`rxjs-kinesis/kpl`), Node build. */
 export const loadOursKpl = (): Promise<OursKpl> => import(pathToFileURL(join(ROOT, 'dist', 'kpl.node.mjs')).href);
+/** The built request layer (`rxjs-kinesis/kinesis`), Node build. */
+export const loadOursKinesis = (): Promise<OursKinesis> => import(pathToFileURL(join(ROOT, 'dist', 'kinesis.node.mjs')).href);
 export const loadOursTesting = (): Promise<OursTesting> => import(pathToFileURL(join(ROOT, 'dist', 'testing.mjs')).href);
 
 /** `require` that resolves from the peers' folder. */

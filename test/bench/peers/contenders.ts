@@ -12,9 +12,9 @@ import { PutRecordsCommand, KinesisClient, type PutRecordsCommandInput, type Put
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Subject, bufferTime, filter, mergeMap } from 'rxjs';
 import type { ProducerOptions } from '../../../src/index.js';
-import { CREDENTIALS, idOfData, loadOurs, requirePeer, type BenchValue, type Target } from './common.js';
+import { CREDENTIALS, idOfData, loadOurs, loadOursKinesis, requirePeer, type BenchValue, type Target } from './common.js';
 
-export const CONTENDERS = ['rxjs-kinesis+agg', 'rxjs-kinesis', 'rxjs-kinesis-nometrics', 'rxjs+sdk', 'aws-kinesis-writable', 'kinesis-streams', 'lifion-kinesis', 'floor'] as const;
+export const CONTENDERS = ['rxjs-kinesis+agg', 'rxjs-kinesis', 'rxjs-kinesis-nometrics', 'rxjs+sdk', 'aws-kinesis-writable', 'kinesis-streams', 'lifion-kinesis', 'sdk-floor', 'floor'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 /** What the worker learns from a contender. */
@@ -84,25 +84,29 @@ async function ours(c: ContenderConfig, acks: Acks, aggregation: boolean, metric
   return { write: (v) => input.next(v), end: () => input.complete(), busy: () => !done };
 }
 
-/** The brief's plain pipeline: batches of 500 (or what 100 ms gathered), PutRecords, no retry of failed entries. */
-async function rxjsSdk(c: ContenderConfig, acks: Acks): Promise<Contender> {
-  const client = v3Client(c.target);
+/**
+ * The plain pipeline's batching, `bufferTime(100, null, 500)` + `mergeMap`: each batch goes to `send`,
+ * whose failure is reported as a request error.
+ */
+function batched(acks: Acks, send: (batch: BenchValue[]) => Promise<unknown>): Contender {
   const input = new Subject<BenchValue>();
   let done = false;
   input
     .pipe(
       bufferTime(LINGER_MS, null, BATCH),
       filter((batch) => batch.length > 0),
-      mergeMap((batch) =>
-        sendV3(
-          client,
-          { StreamName: c.target.streamName, Records: batch.map((v) => ({ PartitionKey: c.keyOf(v.id), Data: Buffer.from(JSON.stringify(v)) })) },
-          acks,
-        ).catch((e) => acks.requestError((e as Error).message)),
-      ),
+      mergeMap((batch) => send(batch).catch((e) => acks.requestError((e as Error).message))),
     )
     .subscribe({ complete: () => (done = true) });
   return { write: (v) => input.next(v), end: () => input.complete(), busy: () => !done };
+}
+
+/** The brief's plain pipeline: batches of 500 (or what 100 ms gathered), PutRecords, no retry of failed entries. */
+async function rxjsSdk(c: ContenderConfig, acks: Acks): Promise<Contender> {
+  const client = v3Client(c.target);
+  return batched(acks, (batch) =>
+    sendV3(client, { StreamName: c.target.streamName, Records: batch.map((v) => ({ PartitionKey: c.keyOf(v.id), Data: Buffer.from(JSON.stringify(v)) })) }, acks),
+  );
 }
 
 /** The v2 SDK (installed in .bench/peers), its requests counted through its global event hooks. */
@@ -203,20 +207,32 @@ async function lifionKinesis(c: ContenderConfig, acks: Acks): Promise<Contender>
   v2(acks);
   const Kinesis = requirePeer('lifion-kinesis');
   const kinesis = new Kinesis({ streamName: c.target.streamName, createStreamIfNeeded: false, ...v2Options(c.target) });
-  const input = new Subject<BenchValue>();
-  let done = false;
-  input
-    .pipe(
-      bufferTime(LINGER_MS, null, BATCH),
-      filter((batch) => batch.length > 0),
-      mergeMap((batch) =>
-        (kinesis.putRecords({ records: batch.map((v) => ({ data: v, partitionKey: c.keyOf(v.id) })) }) as Promise<unknown>).catch((e) =>
-          acks.requestError((e as Error).message),
-        ),
-      ),
-    )
-    .subscribe({ complete: () => (done = true) });
-  return { write: (v) => input.next(v), end: () => input.complete(), busy: () => !done };
+  return batched(acks, (batch) => kinesis.putRecords({ records: batch.map((v) => ({ data: v, partitionKey: c.keyOf(v.id) })) }) as Promise<unknown>);
+}
+
+/**
+ * Not a producer: the least a producer on the SDK pays. Batches of 500 (or what 100 ms gathered) sent with
+ * the request layer alone (`putBatch` of `rxjs-kinesis/kinesis`: each entry's JSON written once, one body,
+ * the SDK's client signs and sends it, the answer read with JSON.parse); no routing, limits, retries or
+ * outcomes. What a contender costs above this row is its own pipeline.
+ */
+async function sdkFloor(c: ContenderConfig, acks: Acks): Promise<Contender> {
+  const { putBatch } = await loadOursKinesis();
+  const client = v3Client(c.target);
+  return batched(acks, async (batch) => {
+    let bytes = 0;
+    const entries = batch.map((v) => {
+      const partitionKey = c.keyOf(v.id);
+      const data = Buffer.from(JSON.stringify(v));
+      const size = partitionKey.length + data.length;
+      bytes += size;
+      return { id: v.id, shardId: '', partitionKey, explicitHashKey: undefined, data, size, attempts: 0 };
+    });
+    const result = await putBatch(client, { streamName: c.target.streamName }, { shardId: '', entries, bytes }, { requestTimeoutMs: 10_000 });
+    for (const { entry } of result.succeeded) acks.ok(entry.id);
+    for (const { code } of [...result.retry, ...result.failed]) acks.entryError(code);
+    if (result.requestError) acks.requestError(result.requestError.message);
+  });
 }
 
 /**
@@ -252,6 +268,8 @@ export function createContender(name: ContenderName, c: ContenderConfig, acks: A
       return kinesisStreams(c, acks);
     case 'lifion-kinesis':
       return lifionKinesis(c, acks);
+    case 'sdk-floor':
+      return sdkFloor(c, acks);
     case 'floor':
       return floor(c, acks);
   }

@@ -22,6 +22,8 @@ export interface Server {
   createStream(name: string, shards: number): Promise<void>;
   stats(): Promise<LocalKinesisStats>;
   setFaults(faults: Partial<Faults>): Promise<void>;
+  /** Empties the stream's shard budgets: no burst left, refills from now. */
+  drainBudget(streamName: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export function startServer(options: LocalKinesisOptions): Promise<Server> {
           createStream: (name, shards) => call('createStream', name, shards),
           stats: () => call('stats'),
           setFaults: (faults) => call('setFaults', faults),
+          drainBudget: (streamName) => call('drainBudget', streamName),
           async stop() {
             if (child.exitCode !== null) return;
             const exited = new Promise((r) => child.once('exit', r));
@@ -74,7 +77,7 @@ export function startServer(options: LocalKinesisOptions): Promise<Server> {
 
 export interface WorkerOptions {
   config: object;
-  /** Called for each `{ event }` message the worker sends before its result. */
+  /** Called for each `{ event }` message the worker sends before its result; one with `reply: true` waits for it. */
   onEvent?: (event: Record<string, unknown>) => void | Promise<void>;
   timeoutMs: number;
   /** Extra Node flags, e.g. `--cpu-prof`. */
@@ -98,7 +101,12 @@ export function runWorker<R>(o: WorkerOptions): Promise<R> {
     const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs);
     let events = Promise.resolve();
     child.on('message', (m: any) => {
-      if (m.event) events = events.then(() => o.onEvent?.(m)).catch(() => undefined);
+      if (m.event) {
+        events = events
+          .then(() => o.onEvent?.(m))
+          .catch(() => undefined)
+          .then(() => void (m.reply && child.connected && child.send({ reply: m.event })));
+      }
       else result = m;
     });
     child.on('exit', async (code, signal) => {

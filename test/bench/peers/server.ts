@@ -9,7 +9,7 @@ type Local = Awaited<ReturnType<Awaited<ReturnType<typeof loadOursTesting>>['sta
 
 export interface ServerRequest {
   id: number;
-  op: 'createStream' | 'stats' | 'setFaults' | 'stop';
+  op: 'createStream' | 'stats' | 'setFaults' | 'drainBudget' | 'stop';
   args: unknown[];
 }
 
@@ -23,6 +23,7 @@ async function main() {
     createStream: (name: string, shards: number) => local.createStream(name, shards),
     stats: () => local.stats(),
     setFaults: (faults: object) => local.setFaults(faults),
+    drainBudget: (streamName: string) => local.drainBudget(streamName),
     stop: async () => {
       await local.stop();
       setImmediate(() => process.exit(0));

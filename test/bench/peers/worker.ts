@@ -29,7 +29,7 @@ export interface ThroughputConfig extends Common {
 }
 /** A source paced at `rate` values/s for `durationMs`, then the input ends and the contender drains. */
 export interface PacedConfig extends Common {
-  mode: 'latency' | 'utilization';
+  mode: 'latency' | 'utilization' | 'budget';
   rate: number;
   durationMs: number;
   /** Longest wait for the contender to finish once the input is over. */
@@ -61,6 +61,17 @@ async function startProfiler() {
 }
 
 const send = (message: object) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
+/** Sends `{ event }` and waits until the parent has handled it. */
+const handled = (event: string) =>
+  new Promise<void>((resolve) => {
+    const onMessage = (m: any) => {
+      if (m?.reply !== event) return;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
+    void send({ event, reply: true });
+  });
 const cpuMicros = () => {
   const u = process.cpuUsage();
   return u.user + u.system;
@@ -173,6 +184,8 @@ async function pacedRun(cfg: PacedConfig) {
     requestError: (m) => (c.requestErrors++, (c.requestErrorSample ??= m)),
   };
   const contender = await createContender(cfg.contender, { target: cfg.target, keyOf, ours: cfg.ours }, acks);
+  // The budget case starts from empty shard budgets: the parent empties them right before the offer.
+  if (cfg.mode === 'budget') await handled('ready');
   await send({ event: 'offerStart' });
   const offerStart = performance.now();
   let offerEnd = 0;
@@ -214,7 +227,11 @@ async function pacedRun(cfg: PacedConfig) {
   const from = offerStart + cfg.latencyFromMs;
   for (let id = 0; id < offered; id++) if (acceptances[id] > 0 && writtenAt[id] >= from) latencies.push(acceptedAt[id] - writtenAt[id]);
   let duplicates = 0;
-  for (let id = 0; id < offered; id++) if (acceptances[id] > 1) duplicates += acceptances[id] - 1;
+  let lastAcceptedAt = offerStart;
+  for (let id = 0; id < offered; id++) {
+    if (acceptances[id] > 1) duplicates += acceptances[id] - 1;
+    if (acceptances[id] > 0 && acceptedAt[id] > lastAcceptedAt) lastAcceptedAt = acceptedAt[id];
+  }
   return {
     offered,
     offerMs: offerEnd - offerStart,
@@ -222,6 +239,8 @@ async function pacedRun(cfg: PacedConfig) {
     acceptedDuplicates: duplicates,
     notAccepted: offered - distinct,
     tailMs: Math.max(0, finishedAt - offerEnd),
+    /** From the offer's start to the last first acceptance of a value. */
+    lastAcceptedMs: lastAcceptedAt - offerStart,
     timedOut,
     latencyMs: {
       p50: quantile(latencies, 0.5),

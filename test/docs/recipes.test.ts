@@ -189,7 +189,9 @@ recipes('SQS deletes: each message deleted once, after Kinesis had it; a failed 
   const queue = new StandInQueue(queueUrl, bodies, (body) => acknowledged.stored.has(body));
   const stop$ = interval(20).pipe(filter(() => queue.size === 1), take(1)); // all deleted but the one that failed
   // If the run hangs, say where it stood: how many messages were received, deleted, and are left.
-  const state = () => `${queue.receiveRequests} receives, ${queue.deleteRequests} DeleteMessageBatch, ${queue.deletions.length} deleted, ${queue.size} left, ${acknowledged.stored.size} in Kinesis`;
+  const state = () =>
+    `${queue.receiveRequests} receives, ${queue.deleteRequests} DeleteMessageBatch, ${queue.deletions.length} deleted, ${queue.size} left, ${acknowledged.stored.size} in Kinesis; ` +
+    `Kinesis requests ${JSON.stringify(Object.fromEntries(acknowledged.requests))}, the local Kinesis saw ${JSON.stringify(kinesis.stats().operations)}`;
   let watchdog: NodeJS.Timeout | undefined;
   const stalled = new Promise<never>((_, reject) => (watchdog = setTimeout(() => reject(new Error(`no end after 25 s: ${state()}`)), 25_000)));
   const { result, lines } = await Promise.race([printed(() => sqsDelete.main({ client, streamName: 'orders-from-sqs', sqs: queue, queueUrl, stop$ })), stalled]).finally(() => clearTimeout(watchdog));

@@ -21,11 +21,23 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class AcknowledgedRecords extends NodeHttpHandler {
   readonly stored = new Set<string>();
+  /** Requests by operation and how they ended (`PutRecords 200`, `ListShards error TimeoutError`): to explain a stalled run. */
+  readonly requests = new Map<string, number>();
 
   override async handle(...[request, options]: Parameters<NodeHttpHandler['handle']>): ReturnType<NodeHttpHandler['handle']> {
-    const answer = await super.handle(request, options);
     const target = Object.entries(request.headers).find(([name]) => name.toLowerCase() === 'x-amz-target')?.[1];
-    if (target?.endsWith('.PutRecords') && answer.response.statusCode === 200) {
+    const operation = target?.split('.').pop() ?? 'unknown';
+    const count = (how: string) => this.requests.set(`${operation} ${how}`, (this.requests.get(`${operation} ${how}`) ?? 0) + 1);
+    count('sent');
+    let answer: Awaited<ReturnType<NodeHttpHandler['handle']>>;
+    try {
+      answer = await super.handle(request, options);
+    } catch (error) {
+      count(`error ${(error as Error).name}`);
+      throw error;
+    }
+    count(String(answer.response.statusCode));
+    if (operation === 'PutRecords' && answer.response.statusCode === 200) {
       const chunks: Buffer[] = [];
       for await (const chunk of answer.response.body as AsyncIterable<Buffer>) chunks.push(chunk);
       const body = Buffer.concat(chunks);

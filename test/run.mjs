@@ -11,14 +11,25 @@ const limit = setTimeout(() => {
   console.error(`\nThe suites did not finish within ${RUN_LIMIT_MS / 60000} minutes: something holds the process open.`);
   process.kill(-child.pid, 'SIGKILL'); // the whole group: npx, uvu and what the suites started
 }, RUN_LIMIT_MS);
+/** After uvu's closing summary, the process has this long to exit before it counts as held open. */
+const EXIT_AFTER_SUMMARY_MS = 20_000;
+let exitTimer;
 let out = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
   out += chunk.toString();
   if (out.length > 200_000) out = out.slice(-100_000);
+  // Every suite has run once uvu prints its duration: what keeps it alive is a handle a failed test left open.
+  if (exitTimer === undefined && /Duration:\s+[\d.]+ms/.test(out.replace(/\x1b\[[0-9;]*m/g, ''))) {
+    exitTimer = setTimeout(() => {
+      console.error(`\nThe suites ended, but the process did not exit within ${EXIT_AFTER_SUMMARY_MS / 1000} s: a handle was left open (a failed test's work still running).`);
+      process.kill(-child.pid, 'SIGKILL');
+    }, EXIT_AFTER_SUMMARY_MS);
+  }
 });
 child.on('close', (code) => {
   clearTimeout(limit);
+  clearTimeout(exitTimer);
   const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
   const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
   const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);

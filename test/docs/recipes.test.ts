@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KafkaMessage } from 'kafkajs';
-import { filter, from, interval, take, timer } from 'rxjs';
+import { filter, from, interval, merge, Subject, take, timer } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createProducer } from '../../src/index.js';
@@ -187,13 +187,20 @@ recipes('SQS deletes: each message deleted once, after Kinesis had it; a failed 
   const queueUrl = 'https://sqs.us-east-1.amazonaws.com/123456789012/orders';
   // Answers its first DeleteMessageBatch with a failed entry; checks each deletion against what Kinesis has.
   const queue = new StandInQueue(queueUrl, bodies, (body) => acknowledged.stored.has(body));
-  const stop$ = interval(20).pipe(filter(() => queue.size === 1), take(1)); // all deleted but the one that failed
+  const stalledRun = new Subject<void>();
+  // All deleted but the one that failed; or the watchdog stops a stalled run, so that it does not keep the process.
+  const stop$ = merge(interval(20).pipe(filter(() => queue.size === 1)), stalledRun).pipe(take(1));
   // If the run hangs, say where it stood: how many messages were received, deleted, and are left.
   const state = () =>
     `${queue.receiveRequests} receives, ${queue.deleteRequests} DeleteMessageBatch, ${queue.deletions.length} deleted, ${queue.size} left, ${acknowledged.stored.size} in Kinesis; ` +
     `Kinesis requests ${JSON.stringify(Object.fromEntries(acknowledged.requests))}, the local Kinesis saw ${JSON.stringify(kinesis.stats().operations)}`;
   let watchdog: NodeJS.Timeout | undefined;
-  const stalled = new Promise<never>((_, reject) => (watchdog = setTimeout(() => reject(new Error(`no end after 25 s: ${state()}`)), 25_000)));
+  const stalled = new Promise<never>((_, reject) =>
+    (watchdog = setTimeout(() => {
+      reject(new Error(`no end after 25 s: ${state()}`));
+      stalledRun.next();
+    }, 25_000)),
+  );
   const { result, lines } = await Promise.race([printed(() => sqsDelete.main({ client, streamName: 'orders-from-sqs', sqs: queue, queueUrl, stop$ })), stalled]).finally(() => clearTimeout(watchdog));
   assert.equal(result, { received: 301, failed: 1, deleted: 300, requests: result.requests, retried: 1, kept: 0 });
   assert.equal(queue.deletions.map((d) => d.id).sort(), bodies.slice(0, 300).map((_, i) => `m-${i}`).sort(), 'each sent message deleted once');

@@ -109,7 +109,10 @@ for (const name of selectedCases) {
   if (name === 'memory') results.memory = await cases.memory(settings, paced.length > 0 ? paced : ours, log);
 }
 // Sizes do not depend on the machine's load; measured with every full run so the targets are one table.
-if (full || selectedCases.includes('throughput')) results.browser = { own: (await measureBrowserSize()).own };
+if (full || selectedCases.includes('throughput')) {
+  const size = await measureBrowserSize();
+  results.browser = { own: size.own, createProducerOwn: size.createProducerOwn };
+}
 results.durationSeconds = (performance.now() - started) / 1000;
 results.load1.end = load1();
 const files = writeReport(results, outDir);

@@ -21,6 +21,8 @@ size('src/index.ts bundles for browsers without Node built-ins; the figure is me
   const figures: BrowserSize = JSON.parse(readFileSync(`${ROOT}docs/.generated/browser-size.json`, 'utf8'));
   assert.ok(figures.gzip > 0 && figures.gzip < figures.minified);
   assert.ok(figures.own.gzip < figures.gzip, 'the dependencies are part of the full figure');
+  assert.ok(figures.createProducerOwn.gzip < figures.createProducerOnly.gzip, 'createProducer without its dependencies is smaller than with them');
+  assert.ok(figures.createProducerOwn.gzip <= figures.own.gzip, 'createProducer alone is at most every export');
   assert.equal(Object.keys(figures.packages).sort(), ['bottleneck', 'js-md5', 'rxjs-kinesis'], 'only our code and our two dependencies');
   assert.ok(figures.gzip <= GZIP_CEILING, `${figures.gzip} bytes gzip, over the ${GZIP_CEILING} ceiling`);
 });

@@ -26,7 +26,7 @@ export interface Results {
   latency?: R<'latency'>;
   memory?: R<'memory'>;
   /** The library's browser code (docs/scripts/browser-size.ts). */
-  browser?: { own: { minified: number; gzip: number } };
+  browser?: { own: { minified: number; gzip: number }; createProducerOwn?: { minified: number; gzip: number } };
 }
 
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
@@ -96,11 +96,14 @@ export function targets(r: Results): Target[] {
     });
   }
   if (r.browser) {
+    // Runs before createProducerOwn was measured had only every export's figure.
+    const size = r.browser.createProducerOwn ?? r.browser.own;
+    const every = r.browser.createProducerOwn === undefined ? '' : `; every export: ${fixed(r.browser.own.gzip / 1000, 1)} KB gzip`;
     out.push({
       name: 'Own code in a browser bundle',
       target: '≤ 10 KB gzip (`createProducer`, without rxjs, the SDK, Bottleneck and js-md5)',
-      measured: `${fixed(r.browser.own.gzip / 1000, 1)} KB gzip (${fixed(r.browser.own.minified / 1000, 1)} KB minified)`,
-      met: r.browser.own.gzip <= 10_000,
+      measured: `${fixed(size.gzip / 1000, 1)} KB gzip (${fixed(size.minified / 1000, 1)} KB minified${every})`,
+      met: size.gzip <= 10_000,
     });
   }
   const u = r.utilization?.find((x) => x.contender === 'rxjs-kinesis');

@@ -18,7 +18,7 @@ let out = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
   out += chunk.toString();
-  if (out.length > 200_000) out = out.slice(-100_000);
+  if (out.length > 5_000_000) out = out.slice(-2_500_000);
   // Every suite has run once uvu prints its duration: what keeps it alive is a handle a failed test left open.
   if (exitTimer === undefined && /Duration:\s+[\d.]+ms/.test(out.replace(/\x1b\[[0-9;]*m/g, ''))) {
     exitTimer = setTimeout(() => {
@@ -34,6 +34,11 @@ child.on('close', (code) => {
   const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
   const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
   const failed = total - passed;
+  const failures = failureReports(plain);
+  if (failures.length > 0) {
+    // Repeated last, so a log cut to its tail still names what failed and why.
+    console.log(`\nFailed (${failures.length}):\n\n${failures.join('\n\n')}`);
+  }
   console.log(`\n${passed} passed, ${failed} failed`);
   if (total === 0) {
     console.error('No test ran: the pattern matched no suite.');
@@ -41,3 +46,33 @@ child.on('close', (code) => {
   }
   process.exit(code === 0 && failed === 0 ? 0 : 1);
 });
+
+/**
+ * uvu's FAIL blocks, each under the name of its file, with the stack frames of node_modules left out.
+ * @param {string} plain the run's output without colours
+ * @returns {string[]}
+ */
+function failureReports(plain) {
+  const reports = [];
+  let file = '';
+  let block;
+  const close = () => {
+    if (block) reports.push(block.slice(0, 30).join('\n'));
+    block = undefined;
+  };
+  for (const line of plain.split('\n')) {
+    if (/^\S.*\.test\.ts$/.test(line)) {
+      close();
+      file = line.trim();
+    } else if (/^\s+FAIL\s/.test(line)) {
+      close();
+      block = [`${file}: ${line.trim()}`];
+    } else if (/^\s+Total:\s/.test(line)) {
+      close();
+    } else if (block && line.trim() !== '' && !line.includes('node_modules')) {
+      block.push(line);
+    }
+  }
+  close();
+  return reports;
+}

@@ -63,6 +63,25 @@ function mendScriptErrors(client: Scripted): void {
   };
 }
 
+interface CommandSender {
+  sendCommand(...args: unknown[]): unknown;
+}
+
+/**
+ * On reconnecting, ioredis re-sends SUBSCRIBE (and SELECT) on its own with no handler on their
+ * promises (redis/ioredis#2187): closing the connection before Redis answers them left an unhandled
+ * rejection, which ends a Node process. Every command on the link's own connections gets a handler
+ * here; whoever sent a command still sees its failure, and the link judges Redis by its checks.
+ */
+function handleEveryCommand(redis: CommandSender): void {
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = (...args: unknown[]) => {
+    const reply = send(...args);
+    if (reply instanceof Promise) reply.catch(() => undefined);
+    return reply;
+  };
+}
+
 /** A new connection like the user's client (a Cluster takes its options second). */
 const duplicate = (client: RedisClientLike) =>
   client.isCluster === true ? client.duplicate(undefined, { lazyConnect: false }) : client.duplicate({ lazyConnect: false });
@@ -99,8 +118,11 @@ export function createRedisLink(o: RedisLinkOptions): RedisLink {
   const connection = isRedisClient(o.redis)
     ? new Bottleneck.IORedisConnection({ client: duplicate(o.redis), Redis: o.redis.constructor })
     : connect({ ...o.redis, lazyConnect: false });
-  const client = (connection as unknown as { client: RedisEvents & Scripted }).client;
+  const own = connection as unknown as { client: RedisEvents & Scripted & CommandSender; subscriber: CommandSender };
+  const client = own.client;
   mendScriptErrors(client);
+  handleEveryCommand(client);
+  handleEveryCommand(own.subscriber);
   const member = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   let up: boolean | undefined;
   let processes: number | undefined;

@@ -1,11 +1,12 @@
 import Bottleneck from 'bottleneck';
+import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { asyncScheduler } from 'rxjs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { presence, updateSharedRate, type SharedRateParams } from '../../../src/throttle/redis-scripts.js';
 import { TRANSIT_MARGIN, createShardLimiters } from '../../../src/throttle/shard-limiters.js';
-import { REJOIN_TIMEOUT_MS } from '../../../src/throttle/shared-limits.js';
+import { CHECK_TIMEOUT_MS, REJOIN_TIMEOUT_MS } from '../../../src/throttle/shared-limits.js';
 import type { ProducerSignal } from '../../../src/producer/signals.js';
 import { requireRedis, startRedis, type RedisServer } from './redis-server.js';
 
@@ -244,5 +245,41 @@ shared("dispose closes the connections it opened, and leaves a user's client alo
   assert.is(mine.status, 'ready');
   assert.is(await mine.ping(), 'PONG');
   mine.disconnect();
+});
+shared('closed while ioredis re-subscribes on its own after a reconnect: no unhandled rejection ends the process', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown) => unhandled.push(e);
+  process.on('unhandledRejection', onUnhandled);
+  const a = limiters({ port: server.port }, [], 'resubscribe');
+  await drive(a, 'shard-1', 300);
+  await server.stop();
+  // A Redis that accepts the reconnect and answers the handshake, then never the SUBSCRIBE that
+  // ioredis re-sends by itself: the reply is still due when the limiters close.
+  const commands: string[] = [];
+  const sockets = new Set<Socket>();
+  const stand = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk) => {
+      for (const [, name] of chunk.toString().matchAll(/\*\d+\r\n\$\d+\r\n(\w+)/g)) {
+        commands.push(name.toLowerCase());
+        if (/^client$/i.test(name)) socket.write('+OK\r\n');
+        if (/^info$/i.test(name)) socket.write('$11\r\nloading:0\r\n\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => stand.listen(server.port, '127.0.0.1', resolve));
+  try {
+    await waitFor('the re-sent SUBSCRIBE', () => commands.includes('subscribe'), 10_000);
+    a.dispose();
+    await sleep(CHECK_TIMEOUT_MS + 500); // the link gives quit() this long, then disconnects
+    assert.equal(unhandled.map(String), []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    a.dispose();
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => stand.close(() => resolve()));
+    await server.start();
+  }
 });
 shared.run();

@@ -27,6 +27,8 @@ function pauseAllowance(load: LoadResult, stallMs: number): number {
   return Math.max(PAUSE_ALLOWANCE_S, (longest + 50 + stallMs) / 1000);
 }
 const BYTES_RECORD = 64 * 1024;
+const RECORDS_PER_REQUEST = 150;
+const BYTES_PER_REQUEST = 3;
 
 const test = suite('per-shard budget under 3x offered load');
 let kinesis: LocalKinesis;
@@ -58,9 +60,9 @@ test.before(
     }, RESET_AT_MS);
     // 3000 records/s of small records, and 48 records/s of 64 KiB (3 MiB/s), on two one-shard streams at once.
     [records, bytes] = await Promise.all([
-      offerLoad(client, { streamName: 'records', senders: 4, periodMs: 200, entriesPerRequest: 150, durationMs: LOAD_MS, entry: (n) => ({ PartitionKey: `k${n}`, Data: Buffer.from(`r${n}`) }) }),
+      offerLoad(client, { streamName: 'records', senders: 4, periodMs: 200, entriesPerRequest: RECORDS_PER_REQUEST, durationMs: LOAD_MS, entry: (n) => ({ PartitionKey: `k${n}`, Data: Buffer.from(`r${n}`) }) }),
       offerLoad(client, {
-        streamName: 'bytes', senders: 4, periodMs: 250, entriesPerRequest: 3, durationMs: LOAD_MS,
+        streamName: 'bytes', senders: 4, periodMs: 250, entriesPerRequest: BYTES_PER_REQUEST, durationMs: LOAD_MS,
         // Partition key (1 byte) + data = exactly 64 KiB; the data starts with the entry's number.
         entry: (n) => {
           const data = Buffer.alloc(BYTES_RECORD - 1, n % 251);
@@ -80,7 +82,11 @@ test.after(() => kinesis?.stop());
 test('records: no 1-second window holds more than the burst plus one second of budget, and the burst is granted', () => {
   const first = shardOf(early, 'records');
   assert.ok(first.maxWindowRecords <= 2000, `first phase max window ${first.maxWindowRecords}`);
-  assert.ok(first.maxWindowRecords >= 1500, `the 1000-record burst plus refill should show, got ${first.maxWindowRecords}`);
+  // Each sender waits for its answer: on a loaded machine the first second may offer less than 1500 records, and
+  // then a window holds what was offered (all of it accepted, from the burst), less a request cut by the window.
+  const offered = records.sendTimes.filter((t) => t - records.firstSendAt < 1000).length * RECORDS_PER_REQUEST;
+  const least = Math.min(1500, offered - RECORDS_PER_REQUEST);
+  assert.ok(first.maxWindowRecords >= least, `the 1000-record burst plus refill should show: ${first.maxWindowRecords} in a window, ${offered} offered in the first second`);
   const steady = shardOf(late, 'records');
   const pause = pauseAllowance(records, stallMs);
   assert.ok(steady.maxWindowRecords <= 1000 * (1 + pause), `steady max window ${steady.maxWindowRecords} (allowance ${(pause * 1000).toFixed(0)} ms, loop stall ${stallMs.toFixed(0)} ms)`);
@@ -102,7 +108,9 @@ test('bytes: windows and total follow 1 MiB/s per shard', () => {
   const first = shardOf(early, 'bytes');
   const steady = shardOf(late, 'bytes');
   assert.ok(first.maxWindowBytes <= 2 * MiB, `first phase max window ${first.maxWindowBytes}`);
-  assert.ok(first.maxWindowBytes >= 1.5 * MiB, `the 1 MiB burst plus refill should show, got ${first.maxWindowBytes}`);
+  const request = BYTES_PER_REQUEST * BYTES_RECORD;
+  const offered = bytes.sendTimes.filter((t) => t - bytes.firstSendAt < 1000).length * request;
+  assert.ok(first.maxWindowBytes >= Math.min(1.5 * MiB, offered - request), `the 1 MiB burst plus refill should show: ${first.maxWindowBytes} in a window, ${offered} offered in the first second`);
   // Whole 64 KiB records: a window may also hold the one record the bucket had nearly gathered.
   const pause = pauseAllowance(bytes, stallMs);
   assert.ok(steady.maxWindowBytes <= MiB * (1 + pause) + BYTES_RECORD, `steady max window ${steady.maxWindowBytes} (allowance ${(pause * 1000).toFixed(0)} ms, loop stall ${stallMs.toFixed(0)} ms)`);

@@ -64,6 +64,7 @@ export function createProducer(options: ProducerOptions): Producer {
     packer,
     weightOf: rates.weightOf,
     rateOf: rates.rateOf,
+    grantWeight: rates.limiters?.maxWeight,
     urgent: (): boolean => draining > 0 || holdings.pressure.level !== 'ok',
     isIdle: (shardId) => sender.isIdle(shardId),
     wake: () => sender.pump(),

@@ -29,6 +29,11 @@ export interface ShardBacklogsOptions<R extends RoutedRecord<unknown>> {
   weightOf(records: number, bytes: number): number;
   /** The shard's current rate, in limiter units per second. */
   rateOf(shardId: string): number;
+  /**
+   * The heaviest batch the shard's limiter grants at once, in limiter units (none without limits). A queue
+   * that weighs it already makes a whole request: lingering on would only delay it.
+   */
+  grantWeight?: ((shardId: string) => number) | undefined;
   /** Batches go out without lingering (the producer drains, or is under pressure). */
   urgent(): boolean;
   /** The shard has nothing in flight or waiting for its budget. */
@@ -95,6 +100,7 @@ export function createShardBacklogs<R extends RoutedRecord<unknown>>(o: ShardBac
   function isFull(shardId: string, b: Backlog<R>): boolean {
     const { queue } = b;
     if (queue.bytes >= batch.maxBytes || (o.packer === undefined && queue.length >= batch.maxCount)) return true;
+    if (o.packer === undefined && o.grantWeight !== undefined && o.weightOf(queue.length, queue.bytes) >= o.grantWeight(shardId)) return true;
     // A whole aggregate only lives longer by lingering on an idle shard; a busy one keeps gathering.
     return o.packer !== undefined && queue.bytes >= o.packer.maxBytes && o.isIdle(shardId);
   }

@@ -57,6 +57,8 @@ export function createSharedShard(ctx: SharedShardContext, shardId: string) {
   let behind = false;
   let sync: Subscription | undefined;
   let disposed = false;
+  /** Tokens charged ahead of the weights asked, below one: Bottleneck's weights are whole. */
+  let credit = 0;
 
   function startSync(): void {
     if (rateParams === undefined || sync !== undefined || disposed) return;
@@ -96,15 +98,20 @@ export function createSharedShard(ctx: SharedShardContext, shardId: string) {
      */
     async take(weight: number, onGrant: () => boolean): Promise<void> {
       const asked = Date.now();
+      // Bottleneck counts whole tokens: a fractional weight is charged whole and the excess is credited to the next.
+      const charge = Math.max(0, Math.ceil(weight - credit - 1e-9));
+      credit += charge - weight;
       waiting++;
       startSync();
       try {
         let taken = 0;
-        for (; weight - taken > ctx.bucketMax; taken += ctx.bucketMax) await limiter.schedule({ weight: ctx.bucketMax }, async () => undefined);
-        const last = weight - taken;
+        for (; charge - taken > ctx.bucketMax; taken += ctx.bucketMax) await limiter.schedule({ weight: ctx.bucketMax }, async () => undefined);
+        const last = charge - taken;
         await limiter.schedule({ weight: last }, async () => {
           behind = Date.now() - asked > WAITED_MS;
-          if (!onGrant()) await limiter.incrementReservoir(weight).catch(ignore);
+          if (onGrant()) return;
+          credit -= charge - weight;
+          await limiter.incrementReservoir(charge).catch(ignore);
         });
       } finally {
         waiting--;

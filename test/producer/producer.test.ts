@@ -8,6 +8,9 @@ import type { ProducerSignal } from '../../src/producer/signals.js';
 import type { PutOutcome } from '../../src/records/outcome.js';
 import { hang, ok, scriptedClient, serviceError, type PutHandler } from '../helpers/scripted-client.js';
 import { createVirtualTime } from '../helpers/virtual-time.js';
+import { SHARD_BYTES_PER_SECOND, SHARD_RECORDS_PER_SECOND } from '../../src/kinesis/limits.js';
+import { grantSize } from '../../src/throttle/local-limiters.js';
+import { TRANSIT_MARGIN } from '../../src/throttle/shard-limiters.js';
 
 const record = (v: number) => ({ partitionKey: `k${v}`, data: `value-${v}` });
 
@@ -280,3 +283,46 @@ order('a retried value goes out in the next request, not behind the queue', asyn
   assert.ok(outcomes.every((o) => o.ok));
 });
 order.run();
+
+const cut = suite('producer: a batch goes once it weighs what its shard grants at once');
+cut('with limits on, a full grant goes without lingering; a part-filled batch still lingers', async () => {
+  const time = createVirtualTime({ realTimers: true }); // Bottleneck's gate runs on real timers
+  const { client, puts } = scriptedClient({});
+  // Defaults: limits at 100% of the budget less the transit margin, 100 ms linger.
+  const producer = createProducer({ client, streamName: 's', scheduler: time.scheduler });
+  const grant = grantSize(SHARD_RECORDS_PER_SECOND * (1 - TRANSIT_MARGIN));
+  const input = new Subject<number>();
+  const outcomes: PutOutcome<number>[] = [];
+  input.pipe(producer.put((i) => ({ partitionKey: 'k', data: `v${i}` }))).subscribe((o) => outcomes.push(o));
+  await time.advance(1); // the shard map is in
+  for (let i = 0; i < grant + 6; i++) input.next(i);
+  await time.advance(1);
+  assert.equal(puts.map((p) => p.Records!.length), [grant], 'a whole grant went at once');
+  await time.advance(96);
+  assert.is(puts.length, 1, 'the 6 left linger');
+  await time.advance(10);
+  assert.equal(puts.map((p) => p.Records!.length), [grant, 6], 'and go when they have lingered');
+  input.complete();
+  await time.runAll();
+  assert.is(outcomes.filter((o) => o.ok).length, grant + 6);
+  await producer.close();
+});
+cut('bytes-bound: a grant holds the values whose bytes weigh it, counted with their fraction', async () => {
+  const time = createVirtualTime({ realTimers: true }); // Bottleneck's gate runs on real timers
+  const { client, puts } = scriptedClient({});
+  const producer = createProducer({ client, streamName: 's', scheduler: time.scheduler });
+  const grant = grantSize(SHARD_RECORDS_PER_SECOND * (1 - TRANSIT_MARGIN));
+  const input = new Subject<number>();
+  input.pipe(producer.put((i) => ({ partitionKey: 'k', data: 'x'.repeat(2047) + (i % 10) }))).subscribe();
+  await time.advance(1);
+  // Key and data: 2049 bytes, 1.954 units each against 1 MiB/s; rounded up to 2 units, one fewer would fit.
+  const perValue = (2049 * SHARD_RECORDS_PER_SECOND) / SHARD_BYTES_PER_SECOND;
+  const fit = Math.floor(grant / perValue);
+  for (let i = 0; i <= fit; i++) input.next(i);
+  await time.advance(1);
+  assert.equal(puts.map((p) => p.Records!.length), [fit]);
+  input.complete();
+  await time.runAll();
+  await producer.close();
+});
+cut.run();

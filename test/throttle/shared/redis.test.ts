@@ -108,7 +108,8 @@ async function drive(l: ReturnType<typeof limiters>, shardId: string, ms: number
   let granted = 0;
   let rejected = 0;
   while (Date.now() < until) {
-    const weight = Math.min(50, l.maxWeight(shardId));
+    // Fractional, as a bytes-bound batch weighs: Bottleneck's whole tokens must not lose or refuse them.
+    const weight = Math.min(50, l.maxWeight(shardId)) - 0.4;
     await l.acquire(shardId, weight).then(
       () => (granted += weight),
       () => rejected++,

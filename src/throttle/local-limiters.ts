@@ -63,6 +63,10 @@ interface Shard {
  * one count of tokens, kept on the producer's scheduler, so virtual time drives it; Bottleneck's own
  * reservoir refresh is not used, since its heartbeat adds one amount per tick and loses the rest of
  * the interval. Tokens are taken the moment a request is granted, right before it goes out.
+ *
+ * A shard's bucket starts empty: the service's may be (another writer, or this process just before a
+ * restart), and a first burst the service refuses would cut the shard's rate for seconds; an empty
+ * start costs the shard's first batch one grant's refill, about 25 ms.
  */
 export function createLocalLimiters(o: LocalLimitersOptions): ShardGate {
   const { scheduler, top } = o;
@@ -73,7 +77,7 @@ export function createLocalLimiters(o: LocalLimitersOptions): ShardGate {
     let s = shards.get(shardId);
     if (s === undefined) {
       const rate = createAdaptiveRate(top, o.adaptive === false ? { decreaseFactor: 1, minFraction: 1 } : o.adaptive);
-      s = { gate: new Bottleneck({ maxConcurrent: 1, minTime: 0 }), bucket: createTokenBucket(bucketSize(top), scheduler.now()), rate, waiting: 0, need: 0, timer: undefined };
+      s = { gate: new Bottleneck({ maxConcurrent: 1, minTime: 0 }), bucket: createTokenBucket(0, scheduler.now()), rate, waiting: 0, need: 0, timer: undefined };
       shards.set(shardId, s);
     }
     return s;

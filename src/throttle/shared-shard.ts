@@ -1,6 +1,5 @@
 import Bottleneck from 'bottleneck';
 import type { SchedulerLike, Subscription } from 'rxjs';
-import { bucketSize } from './local-limiters.js';
 import type { RedisLink } from './redis-link.js';
 import { updateSharedRate, type SharedRateParams } from './redis-scripts.js';
 import { RATE_SYNC_MS, SHARED_HEARTBEAT_MS, SHARED_KEY_TTL_MS, limiterId } from './shared-limits.js';
@@ -41,7 +40,7 @@ export function createSharedShard(ctx: SharedShardContext, shardId: string) {
     connection: ctx.link.connection,
     maxConcurrent: null,
     minTime: 0,
-    reservoir: bucketSize(top),
+    reservoir: 0, // empty at first, as the local bucket: the service's may be
     reservoirIncreaseAmount: ctx.increase.amount,
     reservoirIncreaseInterval: ctx.increase.intervalMs,
     reservoirIncreaseMaximum: ctx.bucketMax,

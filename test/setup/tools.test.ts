@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SYSTEM_TOOLS, planTools } from './plan-tools.js';
@@ -66,16 +67,32 @@ function pathWithout(hidden: string[]): { path: string; remove(): void } {
   return { path: dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * The test command's first step as one plain script in a directory anyone can read: another user may not
+ * reach the checkout (a clone under `mktemp -d` is open to root alone).
+ */
+function bundledEnsureTools(): { dir: string; script: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ensure-tools-'));
+  chmodSync(dir, 0o755);
+  const script = join(dir, 'ensure-tools.mjs');
+  buildSync({ entryPoints: [join(ROOT, 'test/setup/ensure-tools.ts')], bundle: true, platform: 'node', format: 'esm', outfile: script, logLevel: 'silent' });
+  chmodSync(script, 0o644);
+  return { dir, script };
+}
+
 /** Runs the test command's first step with `hidden` off PATH; as root, `asUser` runs it as another user. */
 function ensureTools(hidden: string[], asUser?: number) {
   const { path, remove } = pathWithout(hidden);
+  const other = asUser !== undefined && process.getuid?.() === 0;
+  const bundled = other ? bundledEnsureTools() : undefined;
   try {
     const { CHROMIUM_PATH: _, ...env } = process.env;
-    const node = [process.execPath, '--import', 'tsx', 'test/setup/ensure-tools.ts'];
-    const [program, ...args] = asUser !== undefined && process.getuid?.() === 0 ? ['setpriv', `--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', ...node] : node;
-    return spawnSync(program, args, { cwd: ROOT, env: { ...env, PATH: path }, encoding: 'utf8', timeout: 60_000 });
+    const node = bundled ? [process.execPath, bundled.script] : [process.execPath, '--import', 'tsx', 'test/setup/ensure-tools.ts'];
+    const [program, ...args] = other ? ['setpriv', `--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', ...node] : node;
+    return spawnSync(program, args, { cwd: bundled?.dir ?? ROOT, env: { ...env, PATH: path }, encoding: 'utf8', timeout: 60_000 });
   } finally {
     remove();
+    if (bundled) rmSync(bundled.dir, { recursive: true, force: true });
   }
 }
 

@@ -19,8 +19,8 @@ export interface DemoOptions {
 
 export type ParsedArgs = { kind: 'run'; options: DemoOptions } | { kind: 'help'; text: string } | { kind: 'invalid'; message: string };
 
-/** The producer keeps this share of each shard's budget (it keeps 2% for transit jitter). */
-const RATE_SHARE = 0.98;
+/** The producer keeps this share of each shard's budget (it keeps 1% for transit jitter). */
+const RATE_SHARE = 0.99;
 const MAX_SHARDS = 100;
 /** Stream names as the service takes them. */
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;

@@ -47,7 +47,7 @@ export interface ProducerOptions extends SendOptions {
   shardMapMaxAgeMs?: number;
   /** Each shard's write budget. Default the service's: 1000 records/s and 1 MiB/s. */
   shardBudget?: ShardBudget;
-  /** Percentage of the shard budget to use, 1..100 (less the 2% kept for transit jitter); `false` turns the per-shard limiter off. Default 100. */
+  /** Percentage of the shard budget to use, 1..100 (less the 1% kept for transit jitter); `false` turns the per-shard limiter off. Default 100. */
   rateLimit?: number | false;
   /** Lower a shard's rate on service throttles and raise it back on success (AIMD); `false` keeps it fixed. Default on. */
   adaptiveRate?: AdaptiveRateOptions | false;

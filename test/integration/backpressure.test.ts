@@ -61,7 +61,7 @@ async function assertEveryLineOnce(streamName: string, count: number, outcomes: 
   assert.ok([...copies.values()].every((n) => n === 1), 'each exactly once');
 }
 
-// More lines than 2 shards take in a TTL (2 x 980 records/s x 30 s): pulled all at once, the last would expire.
+// More lines than 2 shards take in a TTL (2 x 990 records/s x 30 s): pulled all at once, the last would expire.
 const LINES = 70_000;
 
 test(
@@ -70,8 +70,8 @@ test(
     await local.createStream('pull', 2);
     const { outcomes, mostHeld } = await pullFile(writeLines('pull.log', LINES), 'pull');
     await assertEveryLineOnce('pull', LINES, outcomes);
-    // A third of the TTL at 980 records/s per shard, high at 80% of it: about 2 x 7,840, plus what is in flight.
-    assert.ok(mostHeld < 2 * 980 * 10, `held at most ${mostHeld} lines`);
+    // A third of the TTL at 990 records/s per shard, high at 80% of it: about 2 x 7,920, plus what is in flight.
+    assert.ok(mostHeld < 2 * 990 * 10, `held at most ${mostHeld} lines`);
     console.log(`  pullFrom, ${LINES} lines, 2 shards: most lines held at once ${mostHeld}`);
   }),
 );

@@ -48,8 +48,8 @@ function logRss(name: string, r: { rss: RssFigures }): void {
 const hot = suite('hot source at 200,000 values/s of 100 B..1 KiB against a stalled endpoint, maxBufferedBytes 64 MiB');
 
 hot("overflow 'fail': the output errors with BufferOverflow, after exactly one outcome per value taken", async () => {
-  // Values are accepted only while they can be sent within a third of their TTL: with 30 s, 16 shards at 980
-  // records/s take ~157,000 values (the busiest of them ~10% fewer), more than 64 MiB of these values, so the
+  // Values are accepted only while they can be sent within a third of their TTL: with 30 s, 16 shards at 990
+  // records/s take ~158,000 values (the busiest of them ~10% fewer), more than 64 MiB of these values, so the
   // bytes bind. (With 20 s, the busiest shard refused a value at ~50 MiB held.)
   const r = await runHotCase({ overflow: 'fail', shards: 16, values: 0, recordTtlMs: 30_000, requestTimeoutMs: 5000, probeRetained: true, timeoutMs: 90_000 });
   assert.ok(r.outputError, 'the output errored');

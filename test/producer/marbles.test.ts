@@ -70,11 +70,11 @@ marbles('a throttled shard: its values come back after the backoff, within its l
     });
   await time.runAll(5_000);
   // The input completes at once, so nothing lingers; each shard's bucket starts empty and holds the 20 tokens
-  // of its batch at 21 ms (980/s). Shard 1 is throttled then: its rate falls by the adaptive factor
-  // (980 x 0.8) and its bucket empties. The backoff is half its 100 ms cap: 50 ms later the bucket holds
-  // 784 x 0.05 = 39 tokens, and grants 19 (half of it) and then the last 1: both batches go at once.
+  // of its batch at 21 ms (990/s). Shard 1 is throttled then: its rate falls by the adaptive factor
+  // (990 x 0.8) and its bucket empties. The backoff is half its 100 ms cap: 50 ms later the bucket holds
+  // 792 x 0.05 = 39.6 tokens, and grants 19 (half of it) and then the last 1: both batches go at once.
   assert.equal(outcomes, framesOf('21ms a 49ms (b|)', { a: 'a1', b: 'b2' }));
-  const throttles = { l: 'throttled local 0 at 980/s', m: 'throttled local 1 at 980/s', r: 'retry 20 in 50 ms', t: 'throttled service 1 at 784/s' };
+  const throttles = { l: 'throttled local 0 at 990/s', m: 'throttled local 1 at 990/s', r: 'retry 20 in 50 ms', t: 'throttled service 1 at 792/s' };
   assert.equal(signals, framesOf('(lm) 17ms (rt)', throttles), 'both batches wait for their budget; then shard 1 is throttled');
   assert.equal(puts.map((p) => p.Records!.length), [20, 20, 19, 1], 'shard 0, shard 1 throttled, then shard 1 in two grants');
   await producer.close();

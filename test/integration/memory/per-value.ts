@@ -82,7 +82,7 @@ async function main(): Promise<void> {
 
   // Last: the producer keeps its requests hanging, so nothing it holds is released after.
   const { client } = scriptedClient({ onPut: () => hang() });
-  // Long enough that every value is accepted: 500,000 values wait ~510 s for one shard at 980 records/s.
+  // Long enough that every value is accepted: 500,000 values wait ~505 s for one shard at 990 records/s.
   const hour = 3_600_000;
   const producer = createProducer({ client, streamName: 'held', recordTtlMs: hour, requestTimeoutMs: hour, maxBufferedRecords: n + 1 });
   const input = new Subject<{ id: number }>();

@@ -90,6 +90,12 @@ export function createShardBacklogs<R extends RoutedRecord<unknown>>(o: ShardBac
     b.lingering = head;
     b.linger = scheduler.schedule(() => {
       b.linger = undefined;
+      if (b.queue.peek() === head && scheduler.now() - head.createdAt < batch.lingerMs) {
+        // Early by the scheduler's clock: a timer counts from the event loop's cached time, which a busy
+        // turn leaves behind the time the head was stamped with. Wait out the rest, or it would never go.
+        b.lingering = undefined;
+        return linger(b);
+      }
       o.wake();
       // The head may have changed without a batch (dropped): its own linger needs a wake too.
       linger(b);

@@ -327,3 +327,32 @@ cut('bytes-bound: a grant holds the values whose bytes weigh it, counted with th
   await producer.close();
 });
 cut.run();
+
+const early = suite('producer: a linger timer that fires before its time');
+early('a part-filled batch still goes when its timer fires early by the scheduler clock, with or without aggregation', async () => {
+  for (const aggregation of [undefined, {}]) {
+    const time = createVirtualTime();
+    // Node counts a timer from the event loop's cached time, which a busy turn leaves up to some ms behind
+    // the clock the values were stamped with: the timer fires that much early by that clock.
+    const scheduler = {
+      now: () => time.scheduler.now(),
+      schedule: (work: () => void, delay = 0) => time.scheduler.schedule(work, delay > 2 ? delay - 2 : delay),
+    } as unknown as ProducerOptions['scheduler'];
+    const { client, puts } = scriptedClient({});
+    const producer = createProducer({ client, streamName: 's', scheduler, rateLimit: false, aggregation });
+    const input = new Subject<number>();
+    const outcomes: PutOutcome<number>[] = [];
+    input.pipe(producer.put(record)).subscribe((o) => outcomes.push(o));
+    await time.advance(1); // the shard map is in
+    for (let i = 0; i < 3; i++) input.next(i);
+    await time.advance(97);
+    assert.is(puts.length, 0, 'lingering');
+    await time.advance(10);
+    assert.is(puts.length, 1, `went once lingered (aggregation ${aggregation === undefined ? 'off' : 'on'})`);
+    assert.is(outcomes.filter((o) => o.ok).length, 3);
+    input.complete();
+    await time.runAll();
+    await producer.close();
+  }
+});
+early.run();

@@ -1,5 +1,5 @@
 import { utf8Length, writeUtf8 } from '../utf8/utf8.js';
-import { delimitedSize, writeVarint } from './varint.js';
+import { writeVarint } from './varint.js';
 
 /**
  * One of the two string tables of an aggregate (partition keys, explicit hash keys): each distinct key is
@@ -7,9 +7,8 @@ import { delimitedSize, writeVarint } from './varint.js';
  * module-level functions below, so every builder shares one optimised copy of them.
  *
  * It remembers keys across aggregates (their map entry and UTF-8 length): the same keys come back
- * aggregate after aggregate, so each is looked up and measured once, not once per aggregate. A key is
- * encoded straight into its first aggregate; one that comes back keeps its encoded field and is copied
- * from then on. Memory stays bounded in two
+ * aggregate after aggregate, so each is looked up and measured once, not once per aggregate. Keys are
+ * written straight into the aggregate, with no `Uint8Array` per key. Memory stays bounded in two
  * generations: once `slots` holds more than `rememberedKeys`, it becomes `older` (and the older one is
  * dropped) at the next `clearKeys`; a key found in `older` moves back to `slots`. So the keys in use
  * stay, and a key is forgotten only when two generations went by without it.
@@ -34,13 +33,6 @@ export interface KeySlot {
   readonly byteLength: number;
   generation: number;
   index: number;
-  /**
-   * The key's whole table field (tag, length, UTF-8 bytes), made when the key is written into a second
-   * aggregate: copying it is about twice as fast as encoding the key again. A key written once keeps none.
-   */
-  field: Uint8Array | undefined;
-  /** Whether the key was written into an aggregate before. */
-  written: boolean;
 }
 
 const NOT_IN_TABLE = -1;
@@ -64,7 +56,7 @@ export function createKeyTable(rememberedKeys: number): KeyTable {
 export function findKey(table: KeyTable, key: string): KeySlot {
   let slot = table.slots.get(key);
   if (slot === undefined) {
-    slot = table.older.get(key) ?? { key, byteLength: utf8Length(key), generation: NOT_IN_TABLE, index: NOT_IN_TABLE, field: undefined, written: false };
+    slot = table.older.get(key) ?? { key, byteLength: utf8Length(key), generation: NOT_IN_TABLE, index: NOT_IN_TABLE };
     table.slots.set(key, slot);
   }
   return slot;
@@ -86,27 +78,12 @@ export function addKey(table: KeyTable, slot: KeySlot): number {
 /** Writes every key as a length-delimited field with `tag` at `pos`; returns the position after. */
 export function writeKeys(table: KeyTable, out: Uint8Array, pos: number, tag: number): number {
   for (let i = 0; i < table.count; i++) {
-    const slot = table.current[i];
-    let field = slot.field;
-    if (field === undefined && slot.written) field = slot.field = keyField(slot, tag);
-    if (field !== undefined) {
-      out.set(field, pos);
-      pos += field.length;
-      continue;
-    }
-    slot.written = true;
+    const { key, byteLength } = table.current[i];
     out[pos++] = tag;
-    pos = writeVarint(out, pos, slot.byteLength);
-    pos = writeUtf8(slot.key, out, pos);
+    pos = writeVarint(out, pos, byteLength);
+    pos = writeUtf8(key, out, pos);
   }
   return pos;
-}
-
-function keyField(slot: KeySlot, tag: number): Uint8Array {
-  const field = new Uint8Array(delimitedSize(slot.byteLength));
-  field[0] = tag;
-  writeUtf8(slot.key, field, writeVarint(field, 1, slot.byteLength));
-  return field;
 }
 
 /** Empties the table for the next aggregate. */

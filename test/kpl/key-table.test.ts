@@ -53,29 +53,4 @@ table('a key forgotten for two generations is measured again and written right',
   assert.equal(aggregate(t, ['ünï', 'a', 'ünï']), ['ünï', 'a']);
 });
 
-table('a key written again is copied from its first encoding: the bytes are the same, the field kept once', () => {
-  const long = `${'é'.repeat(100)}😀`; // 204 bytes: a two-byte length
-  const keys = ['plain', 'ünï', long, '\ud800 lone'];
-  const t = createKeyTable(100);
-  const bytesOf = () => {
-    for (const key of keys) addKey(t, findKey(t, key));
-    const out = new Uint8Array(1024);
-    const end = writeKeys(t, out, 0, 0x0a);
-    clearKeys(t);
-    return Array.from(out.subarray(0, end));
-  };
-  const expected = keys.flatMap((key) => {
-    const utf8 = [...new TextEncoder().encode(key)];
-    const length = utf8.length < 128 ? [utf8.length] : [(utf8.length & 0x7f) | 0x80, utf8.length >> 7];
-    return [0x0a, ...length, ...utf8];
-  });
-  assert.equal(bytesOf(), expected, 'first aggregate: encoded in place');
-  assert.ok(keys.every((key) => findKey(t, key).field === undefined), 'a key written once keeps no copy');
-  assert.equal(bytesOf(), expected, 'second aggregate: the field is made');
-  const fields = keys.map((key) => findKey(t, key).field);
-  assert.ok(fields.every((f) => f !== undefined));
-  assert.equal(bytesOf(), expected, 'third aggregate: copied');
-  assert.ok(keys.every((key, i) => findKey(t, key).field === fields[i]), 'made once');
-});
-
 table.run();

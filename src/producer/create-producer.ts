@@ -133,16 +133,26 @@ export function createProducer(options: ProducerOptions): Producer {
   function cleared(batch: Batch<KinesisEntry<HeldRecord<unknown>>>): typeof batch | undefined {
     if (streamError !== undefined) return void batch.entries.flatMap(recordsOf).forEach(route);
     if (o.shardMapMaxAgeMs > 0) shardMap.refreshIfOlder(o.shardMapMaxAgeMs);
+    // One clock reading for the batch: each record is timed and judged against the same instant.
     const now = scheduler.now();
+    const lateNow = (r: HeldRecord<unknown>) => isLate(r, now, o.recordTtlMs);
+    let anyLate = false;
     for (const e of batch.entries) {
-      if (!('records' in e)) e.attempts === 0 && metrics.buffered(batch.shardId, now - e.createdAt);
-      else for (const r of e.records) if (r.attempts === 0) metrics.buffered(batch.shardId, now - r.createdAt);
+      if ('records' in e) {
+        for (const r of e.records) {
+          if (r.attempts === 0) metrics.buffered(batch.shardId, now - r.createdAt);
+          anyLate ||= lateNow(r);
+        }
+      } else {
+        if (e.attempts === 0) metrics.buffered(batch.shardId, now - e.createdAt);
+        anyLate ||= lateNow(e);
+      }
     }
-    if (!batch.entries.some((e) => recordsOf(e).some(late))) return batch;
-    const stale = batch.entries.filter((e) => recordsOf(e).some(late)).flatMap(recordsOf);
-    holdings.expire(stale.filter(late), undefined, batch.shardId);
-    stale.filter((r) => !late(r)).forEach(route);
-    const entries = batch.entries.filter((e) => !recordsOf(e).some(late));
+    if (!anyLate) return batch;
+    const stale = batch.entries.filter((e) => recordsOf(e).some(lateNow)).flatMap(recordsOf);
+    holdings.expire(stale.filter(lateNow), undefined, batch.shardId);
+    stale.filter((r) => !lateNow(r)).forEach(route);
+    const entries = batch.entries.filter((e) => !recordsOf(e).some(lateNow));
     return entries.length === 0 ? undefined : { shardId: batch.shardId, entries, bytes: entries.reduce((n, e) => n + e.size, 0) };
   }
 

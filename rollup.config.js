@@ -36,16 +36,23 @@ const NODE_SWAPS = [
   { from: 'src/base64/base64.ts', to: 'src/base64/base64-node.ts' },
   { from: 'src/to-writable.ts', to: 'src/to-writable-node.ts' },
 ];
+/**
+ * The browser build (the entries above without the `"node"` condition) leaves out what cannot run in a
+ * browser: the Redis-shared limiters (Redis needs TCP). docs/scripts/browser-plugins.ts makes the same swap.
+ */
+export const BROWSER_SWAPS = [{ from: 'src/throttle/shared-limiters.ts', to: 'src/throttle/shared-limiters-browser.ts' }];
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
-const nodeSwaps = {
-  name: 'node-swaps',
+const swapping = (name, swaps) => ({
+  name,
   resolveId(source, importer) {
     if (!importer || !source.startsWith('.')) return null;
     const target = resolve(dirname(importer), source.replace(/\.js$/, '.ts'));
-    const swap = NODE_SWAPS.find((s) => resolve(ROOT, s.from) === target);
+    const swap = swaps.find((s) => resolve(ROOT, s.from) === target);
     return swap ? resolve(ROOT, swap.to) : null;
   },
-};
+});
+const nodeSwaps = swapping('node-swaps', NODE_SWAPS);
+const browserSwaps = swapping('browser-swaps', BROWSER_SWAPS);
 
 const bundle = (input, name, extra = []) => ({
   input,
@@ -58,7 +65,7 @@ const bundle = (input, name, extra = []) => ({
 });
 
 export default [
-  ...entries.map(({ input, name }) => bundle(input, name)),
+  ...entries.map(({ input, name }) => bundle(input, name, nodeEntries.includes(name) ? [browserSwaps] : [])),
   ...entries.filter(({ name }) => nodeEntries.includes(name)).map(({ input, name }) => bundle(input, `${name}.node`, [nodeSwaps])),
   ...entries.map(({ input, name }) => ({
     input,

@@ -93,4 +93,21 @@ dist('toWritable: the node build makes a Node Writable; the browser build throws
     client.destroy();
   }
 });
+dist('limits.redis: the node build has the Redis-shared limiters; the browser build leaves them out and says so', async () => {
+  const text = (file: string) => readFileSync(join(root, 'dist', file), 'utf8');
+  for (const file of ['index.node.mjs', 'index.node.cjs']) assert.match(text(file), /function createRedisLink/, file);
+  for (const file of ['index.mjs', 'index.cjs']) assert.not.match(text(file), /function createRedisLink|function createSharedShard/, file);
+  // The size figures bundle the sources with the docs' browser plugins: they swap the same modules.
+  const { BROWSER_SWAPS } = await import('../docs/scripts/browser-plugins.js');
+  for (const { from, to } of BROWSER_SWAPS) assert.match(readFileSync(join(root, 'rollup.config.js'), 'utf8'), new RegExp(`from: '${from}', to: '${to}'`));
+  const client = new KinesisClient({ region: 'us-east-1' }); // nothing is written: no request goes out
+  const redis = { duplicate: () => redis, status: 'ready' };
+  for (const file of ['dist/index.mjs', 'dist/index.cjs']) {
+    const browser = file.endsWith('.cjs') ? createRequire(import.meta.url)(join(root, file)) : await import(join(root, file));
+    assert.throws(() => browser.createProducer({ client, streamName: 's', limits: { redis } }), /^limits\.redis needs Node: Redis-shared limits are not in the browser build/, file);
+    const local = browser.createProducer({ client, streamName: 's' });
+    await local.close();
+  }
+  client.destroy();
+});
 dist.run();

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import alias from '@rollup/plugin-alias';
 import commonjs from '@rollup/plugin-commonjs';
@@ -13,12 +14,29 @@ const require = createRequire(import.meta.url);
 /** The library's sources, so browser bundles and docs use what `src/` says today, not a stale `dist/`. */
 export const SRC_INDEX = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
 
+/** The modules the package's browser build swaps (rollup.config.js, `BROWSER_SWAPS`): the same here. */
+export const BROWSER_SWAPS = [{ from: 'src/throttle/shared-limiters.ts', to: 'src/throttle/shared-limiters-browser.ts' }];
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function browserSwaps(): Plugin {
+  return {
+    name: 'browser-swaps',
+    resolveId(source, importer) {
+      if (!importer || !source.startsWith('.') || importer.includes('/node_modules/')) return null;
+      const target = resolve(dirname(importer), source.replace(/\.js$/, '.ts'));
+      const swap = BROWSER_SWAPS.find((s) => resolve(ROOT, s.from) === target);
+      return swap ? resolve(ROOT, swap.to) : null;
+    },
+  };
+}
+
 /**
  * Rollup plugins that turn the library (and whatever an app imports) into browser code: no Node
  * built-ins, Bottleneck without its Redis clustering, the `browser` fields of every package.
  */
 export function browserPlugins(): Plugin[] {
   return [
+    browserSwaps(),
     alias({
       entries: [
         { find: /^rxjs-kinesis$/, replacement: SRC_INDEX },

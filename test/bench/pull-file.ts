@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { tap } from 'rxjs';
 import { createProducer, pullFrom, type PutOutcome } from '../../src/index.js';
 import { startLocalKinesis } from '../../src/testing/index.js';
+import { SHARD_RECORDS_PER_SECOND } from '../../src/kinesis/limits.js';
 import { TRANSIT_MARGIN } from '../../src/throttle/shard-limiters.js';
 import { storedCopies } from '../integration/fault-run.js';
 
@@ -57,7 +58,7 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const copies = await storedCopies(local, 'pull');
   const once = [...copies.values()].filter((n) => n === 1).length;
-  const fastest = lines / (shards * 1000 * (1 - TRANSIT_MARGIN));
+  const fastest = lines / (shards * SHARD_RECORDS_PER_SECOND * (1 - TRANSIT_MARGIN));
   console.log(
     JSON.stringify({ lines, shards, cutAt: args.cutAt ?? null, decided, expired, failed, readBack: copies.size, storedOnce: once, mostHeld, seconds: +seconds.toFixed(1), fastestSeconds: +fastest.toFixed(1) }),
   );

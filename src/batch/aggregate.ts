@@ -27,6 +27,8 @@ export interface AggregateEntry<R extends RoutedRecord<unknown>> {
   attempts: number;
   /** Its PutRecords entry as JSON, made at its first request and reused by its retries. */
   json?: string;
+  /** Length of `json` in UTF-8, in bytes. */
+  jsonBytes?: number;
   /** The user records, in the order consumers number them (subSequenceNumber). */
   records: R[];
 }
@@ -114,7 +116,7 @@ export function createAggregatePacker(options: AggregationOptions = {}) {
       if (records.length === 1) return records[0];
       const data = builder.build();
       const first = records[0];
-      return { shardId, size: utf8Length(first.partitionKey) + data.length, partitionKey: first.partitionKey, explicitHashKey: hashKeyToDecimal(first.hashKey), data, attempts: 0, json: undefined, records };
+      return { shardId, size: utf8Length(first.partitionKey) + data.length, partitionKey: first.partitionKey, explicitHashKey: hashKeyToDecimal(first.hashKey), data, attempts: 0, json: undefined, jsonBytes: undefined, records };
     },
   };
 }

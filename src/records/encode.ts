@@ -30,6 +30,8 @@ export interface EncodedRecord<T> {
   createdAt: number;
   /** Its PutRecords entry as JSON, made at its first request and reused by its retries. */
   json?: string;
+  /** Length of `json` in UTF-8, in bytes. */
+  jsonBytes?: number;
   /** Its value's place in the input of `producer.put` (absent in the stages used alone). */
   index?: number | undefined;
   /** With `ordering: 'perKey'`: the values of its key that travel with it, in one aggregate. */
@@ -187,6 +189,7 @@ function check<T>(value: T, mapper: RecordMapper<T>, maxRecordBytes: number, now
     attempts: 0,
     createdAt: now,
     json: undefined,
+    jsonBytes: undefined,
     index,
   };
 }

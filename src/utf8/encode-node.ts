@@ -8,3 +8,17 @@ import { Buffer } from 'node:buffer';
 export function utf8Encode(text: string): Uint8Array {
   return Buffer.from(text, 'utf8');
 }
+
+/** Bytes for `utf8Into` to fill, not zeroed first: a PutRecords body is megabytes written over at once. */
+export function allocBytes(length: number): Uint8Array {
+  return Buffer.allocUnsafe(length);
+}
+
+/**
+ * Writes `text` as UTF-8 into `out` from `pos`, as much of it as fits, and returns the bytes written: a
+ * caller that measured the text compares the two.
+ */
+export function utf8Into(text: string, out: Uint8Array, pos: number): number {
+  const buffer = Buffer.isBuffer(out) ? out : Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  return buffer.write(text, pos, 'utf8');
+}

@@ -79,13 +79,19 @@ body('is byte for byte what the SDK writes for the same entries, by stream name 
 
 body('a retry reuses each entry\u2019s JSON; an entry keeps the JSON of its own first request', () => {
   const entries = ENTRIES.slice(0, 3).map((e) => ({ ...e, json: undefined as string | undefined }));
-  const first = putRecordsBody({ streamName: 's' }, entries);
+  const text = (body: Uint8Array) => new TextDecoder().decode(body);
+  const first = text(putRecordsBody({ streamName: 's' }, entries));
   const made = entries.map((e) => e.json);
   assert.ok(made.every((j) => typeof j === 'string'));
-  entries[1].json = 'REUSED';
-  const again = putRecordsBody({ streamName: 's' }, [entries[2], entries[1]]);
-  assert.is(again, `{"Records":[${made[2]},REUSED],"StreamName":"s"}`);
+  Object.assign(entries[1], { json: '"REUSED \u20ac"', jsonBytes: 12 });
+  const again = text(putRecordsBody({ streamName: 's' }, [entries[2], entries[1]]));
+  assert.is(again, `{"Records":[${made[2]},"REUSED \u20ac"],"StreamName":"s"}`);
   assert.ok(first.includes(made[0]!));
+  for (const jsonBytes of [11, 13]) {
+    entries[1].jsonBytes = jsonBytes;
+    const error = new RegExp(`a piece measured ${jsonBytes} bytes took 12`);
+    assert.throws(() => putRecordsBody({ streamName: 's' }, [entries[1]]), error, `a miscounted entry never goes out cut short or padded (${jsonBytes})`);
+  }
 });
 
 body('base64: the browser and Node encoders agree with Buffer on every length and offset', () => {

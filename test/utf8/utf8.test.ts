@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as browserEncode from '../../src/utf8/encode.js';
+import * as nodeEncode from '../../src/utf8/encode-node.js';
 import { utf8Length, writeUtf8 } from '../../src/utf8/utf8.js';
 import { hex } from '../kpl/helpers.js';
 
@@ -32,5 +34,22 @@ utf8('ASCII, two-, three- and four-byte characters, and a lone surrogate', () =>
   const out = new Uint8Array(3);
   writeUtf8('\uDC00', out, 0);
   assert.is(hex(out), 'efbfbd');
+});
+utf8('utf8Into (browser and Node builds) writes what utf8Length counts, as much as fits', () => {
+  for (const { allocBytes, utf8Into } of [browserEncode, nodeEncode]) {
+    fc.assert(
+      fc.property(texts, (text) => {
+        const expected = new TextEncoder().encode(text);
+        const out = allocBytes(expected.length + 2);
+        assert.is(utf8Into(text, out, 1), expected.length);
+        assert.is(hex(out.subarray(1, -1)), hex(expected));
+        // A plain Uint8Array as well as what allocBytes gives; too little room writes less, never past the end.
+        const short = new Uint8Array(expected.length + 1);
+        if (expected.length > 0) assert.ok(utf8Into(text, short.subarray(0, -2), 1) < expected.length);
+        assert.is(short[short.length - 1], 0);
+      }),
+      { numRuns: 300 },
+    );
+  }
 });
 utf8.run();

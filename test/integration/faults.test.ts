@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { createProducer } from '../../src/producer/create-producer.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/testing/index.js';
 import type { KinesisRecordInput, PutOutcome } from '../../src/records/outcome.js';
+import { startLocalKinesisProcess, type LocalKinesisProcess } from '../helpers/local-kinesis-process.js';
 import { withTimeout } from '../testing/helpers.js';
 import { assertAllSent, clientWithFlakyLookup, paced, runThrough } from './fault-run.js';
 
@@ -119,10 +120,10 @@ input(
 );
 input.run();
 
-const big = suite('big records keep the per-shard byte budget (local Kinesis with limits)');
-let limited: LocalKinesis;
+const big = suite('big records keep the per-shard byte budget (local Kinesis with limits, in a process of its own)');
+let limited: LocalKinesisProcess;
 big.before(async () => {
-  limited = await startLocalKinesis();
+  limited = await startLocalKinesisProcess();
 });
 big.after(async () => {
   await limited?.stop();
@@ -152,7 +153,7 @@ for (const size of [256 * KiB, 600 * KiB, MiB]) {
           .subscribe({ next: (o) => outcomes.push(o), error: reject, complete: resolve }),
       );
       await producer.close();
-      const shard = limited.stats().shards.find((s) => s.streamName === stream)!;
+      const shard = (await limited.stats()).shards.find((s) => s.streamName === stream)!;
       const entries = shard.acceptedRecords + shard.throttledRecords;
       assert.ok(outcomes.length === count && outcomes.every((o) => o.ok), 'every value sent');
       assert.ok(shard.maxWindowBytes <= 1.05 * MiB, `max bytes in a sliding second: ${shard.maxWindowBytes}`);

@@ -26,21 +26,14 @@ const entries = [
 const nodeEntries = ['index', 'kpl', 'kinesis'];
 
 /**
- * The `"node"` build swaps modules for Node's faster built-ins: the pure-JS MD5 of aggregates for
- * node:crypto's, TextEncoder and btoa for Buffer; and `toWritable`, which throws in browsers, for the one
- * built on node:stream. src/index-node.ts makes the same swaps for code run from the sources.
+ * The modules each build swaps (src/build-swaps.json, also read by docs/scripts/browser-plugins.ts):
+ * - `node`: Node's faster built-ins: the pure-JS MD5 of aggregates for node:crypto's, TextEncoder and
+ *   btoa for Buffer; and `toWritable`, which throws in browsers, for the one built on node:stream.
+ *   src/index-node.ts makes the same swaps for code run from the sources.
+ * - `browser` (the entries above without the `"node"` condition): what cannot run in a browser, the
+ *   Redis-shared limiters (Redis needs TCP).
  */
-const NODE_SWAPS = [
-  { from: 'src/kpl/checksum.ts', to: 'src/kpl/checksum-node.ts' },
-  { from: 'src/utf8/encode.ts', to: 'src/utf8/encode-node.ts' },
-  { from: 'src/base64/base64.ts', to: 'src/base64/base64-node.ts' },
-  { from: 'src/to-writable.ts', to: 'src/to-writable-node.ts' },
-];
-/**
- * The browser build (the entries above without the `"node"` condition) leaves out what cannot run in a
- * browser: the Redis-shared limiters (Redis needs TCP). docs/scripts/browser-plugins.ts makes the same swap.
- */
-export const BROWSER_SWAPS = [{ from: 'src/throttle/shared-limiters.ts', to: 'src/throttle/shared-limiters-browser.ts' }];
+const SWAPS = JSON.parse(readFileSync(new URL('./src/build-swaps.json', import.meta.url), 'utf8'));
 const ROOT = fileURLToPath(new URL('.', import.meta.url));
 const swapping = (name, swaps) => ({
   name,
@@ -51,8 +44,8 @@ const swapping = (name, swaps) => ({
     return swap ? resolve(ROOT, swap.to) : null;
   },
 });
-const nodeSwaps = swapping('node-swaps', NODE_SWAPS);
-const browserSwaps = swapping('browser-swaps', BROWSER_SWAPS);
+const nodeSwaps = swapping('node-swaps', SWAPS.node);
+const browserSwaps = swapping('browser-swaps', SWAPS.browser);
 
 const bundle = (input, name, extra = []) => ({
   input,

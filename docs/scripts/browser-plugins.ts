@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +15,9 @@ const require = createRequire(import.meta.url);
 /** The library's sources, so browser bundles and docs use what `src/` says today, not a stale `dist/`. */
 export const SRC_INDEX = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
 
-/** The modules the package's browser build swaps (rollup.config.js, `BROWSER_SWAPS`): the same here. */
-export const BROWSER_SWAPS = [{ from: 'src/throttle/shared-limiters.ts', to: 'src/throttle/shared-limiters-browser.ts' }];
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The modules the package's browser build swaps (src/build-swaps.json, read by rollup.config.js too): the same here. */
+const BROWSER_SWAPS: { from: string; to: string }[] = JSON.parse(readFileSync(resolve(ROOT, 'src/build-swaps.json'), 'utf8')).browser;
 
 function browserSwaps(): Plugin {
   return {

@@ -19,6 +19,7 @@ export function allocBytes(length: number): Uint8Array {
  * caller that measured the text compares the two.
  */
 export function utf8Into(text: string, out: Uint8Array, pos: number): number {
+  if (pos >= out.length) return 0; // as TextEncoder.encodeInto; Buffer#write throws past the end
   const buffer = Buffer.isBuffer(out) ? out : Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   return buffer.write(text, pos, 'utf8');
 }

@@ -45,8 +45,9 @@ utf8('utf8Into (browser and Node builds) writes what utf8Length counts, as much 
         assert.is(hex(out.subarray(1, -1)), hex(expected));
         // A plain Uint8Array as well as what allocBytes gives; too little room writes less, never past the end.
         const short = new Uint8Array(expected.length + 1);
-        if (expected.length > 0) assert.ok(utf8Into(text, short.subarray(0, -2), 1) < expected.length);
-        assert.is(short[short.length - 1], 0);
+        if (expected.length > 0) assert.ok(utf8Into(text, short.subarray(0, expected.length), 1) < expected.length);
+        assert.is(short[expected.length], 0);
+        assert.is(utf8Into(text, short.subarray(0, 1), 2), 0, 'a position past the end writes nothing');
       }),
       { numRuns: 300 },
     );

@@ -8,7 +8,7 @@ import type { RoutedRecord } from '../records/route.js';
 import { isLate, planRetry } from '../send/retry-plan.js';
 import { resolveSendOptions, type SendOptions } from '../send/options.js';
 import { createSender, type BatchSource } from '../send/sender.js';
-import { halves, recordsOf, settle } from '../send/settle.js';
+import { halves, recordCount, recordsOf, settle } from '../send/settle.js';
 import { failure, success, type PutFailure, type PutOutcome } from '../records/outcome.js';
 
 /**
@@ -137,7 +137,7 @@ export function putBatches<T>(options: PutBatchesOptions): OperatorFunction<Batc
       const subscription = source.subscribe({
         next: (item) => {
           if ('ok' in item) return subscriber.next(item);
-          held += item.entries.reduce((n, e) => n + recordsOf(e).length, 0);
+          held += item.entries.reduce((n, e) => n + recordCount(e), 0);
           of(item.shardId).batches.push(item);
           sender.pump();
         },

@@ -7,7 +7,7 @@ import type { BatchResult } from '../kinesis/put-records.js';
 import { routeRecord } from '../records/route.js';
 import { isLate, planRetry } from '../send/retry-plan.js';
 import { createSender } from '../send/sender.js';
-import { halves, recordsOf, settle } from '../send/settle.js';
+import { halves, recordCount, recordsOf, settle } from '../send/settle.js';
 import { createAdmission } from './admission.js';
 import { createHoldings, type HeldRecord, type Holdings, type OutcomeSink } from './holdings.js';
 import { MAX_WAIT_SHARE, resolveOptions, type ProducerOptions } from './options.js';
@@ -160,7 +160,7 @@ export function createProducer(options: ProducerOptions): Producer {
   function settled(batch: Batch<KinesisEntry<HeldRecord<unknown>>>, result: BatchResult<KinesisEntry<HeldRecord<unknown>>>): number {
     rates.answered(batch.shardId, result, backlogs.has(batch.shardId));
     backlogs.answered(batch);
-    for (const { entry, shardId } of result.succeeded) metrics.stored(shardId, recordsOf(entry).length, entry.size);
+    for (const { entry, shardId } of result.succeeded) metrics.stored(shardId, recordCount(entry), entry.size);
     backlogs.ratesChanged();
     const answer = settle(result, {
       sent: holdings.sent,

@@ -34,6 +34,9 @@ export interface Settled {
 /** The user records an entry carries. */
 export const recordsOf = <R extends RoutedRecord<unknown>>(entry: KinesisEntry<R>): R[] => ('records' in entry ? entry.records : [entry]);
 
+/** How many records an entry carries: `recordsOf(entry).length` without an array per plain record. */
+export const recordCount = (entry: KinesisEntry<RoutedRecord<unknown>>): number => ('records' in entry ? entry.records.length : 1);
+
 /**
  * Reads one PutRecords answer entry by entry and tells the records' owner what became of each: the
  * settle stage of the send path, the same for the producer and for `putBatches`.

@@ -144,10 +144,11 @@ export async function putBatch<E extends SendableEntry>(
     StreamARN: stream.streamARN,
     Records: entries.map((e) => ({ PartitionKey: e.partitionKey, ExplicitHashKey: e.explicitHashKey, Data: e.data })),
   });
-  sendBody(command, putRecordsBody(stream, entries));
   const answer = readAnswer(command, client);
   const tries = countAttempts(command);
   try {
+    // In the try: a body that could not be made (a miscounted entry) is an unknown error, retried.
+    sendBody(command, putRecordsBody(stream, entries));
     const out = await client.send(command, { abortSignal: controller.signal });
     sent(entries, tries.count || (out.$metadata?.attempts ?? 1), tries.ambiguous);
     const records = answer.records ?? out.Records ?? [];

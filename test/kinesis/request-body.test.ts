@@ -94,6 +94,19 @@ body('a retry reuses each entry\u2019s JSON; an entry keeps the JSON of its own 
   }
 });
 
+body('putBatch: a body that cannot be made sends nothing and leaves its entries to be retried', async () => {
+  const client = new KinesisClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials, maxAttempts: 1 });
+  let sent = 0;
+  client.middlewareStack.add((next) => (args) => (sent++, next(args)), { step: 'finalizeRequest', name: 'count' });
+  const entries = ENTRIES.slice(0, 2).map((e) => ({ ...e, json: '"x"', jsonBytes: 2 }));
+  const result = await putBatch(client, { streamName: 's' }, { shardId: 'shardId-000000000000', entries, bytes: 0 }, { requestTimeoutMs: 1_000 });
+  client.destroy();
+  assert.is(sent, 0, 'no request went out');
+  assert.equal(result.retry.map((r) => r.entry), entries);
+  assert.match(result.retry[0].message, /a piece measured 2 bytes took 3/);
+  assert.equal([result.succeeded.length, result.failed.length, result.split.length], [0, 0, 0]);
+});
+
 body('base64: the browser and Node encoders agree with Buffer on every length and offset', () => {
   for (const n of [0, 1, 2, 3, 4, 5, 100, 8191, 8192, 8193, 3 * 8192 + 1, 100_000]) {
     const data = bytes(n + 3).subarray(3);

@@ -1,16 +1,19 @@
 /**
- * Child process of `startLocalKinesisProcess`: the local Kinesis (from the sources) on 127.0.0.1, driven
- * by its parent over the IPC channel: `{ id, op, args }` in, `{ id, result }` or `{ id, error }` out.
+ * Child process of `startLocalKinesisProcess`: the local Kinesis on 127.0.0.1, from the sources or from
+ * the built package (`built` after the options), driven by its parent over the IPC channel:
+ * `{ id, op, args }` in, `{ id, result }` or `{ id, error }` out.
  */
-import { startLocalKinesis, type LocalKinesisOptions } from '../../src/testing/index.js';
+type Testing = typeof import('../../src/testing/index.js');
 
+const options = JSON.parse(process.argv[2] ?? '{}');
+const testing: Testing = process.argv[3] === 'built' ? await import(new URL('../../dist/testing.mjs', import.meta.url).href) : await import('../../src/testing/index.js');
+const local = await testing.startLocalKinesis(options);
 const send = (message: object) => process.send!(message);
-
-const options = JSON.parse(process.argv[2] ?? '{}') as LocalKinesisOptions;
-const local = await startLocalKinesis(options);
 const ops: Record<string, (...args: never[]) => unknown> = {
   createStream: (name: string, shards: number) => local.createStream(name, shards),
   stats: () => local.stats(),
+  setFaults: (faults: object) => local.setFaults(faults),
+  drainBudget: (streamName: string) => local.drainBudget(streamName),
   stop: async () => {
     await local.stop();
     setImmediate(() => process.exit(0));

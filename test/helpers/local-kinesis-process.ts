@@ -1,14 +1,14 @@
 /**
- * The local Kinesis in a process of its own, for suites that measure when requests reach the service:
- * in the test's own process, a pause of that process (a major GC of a heap every earlier suite grew)
- * delays the front's clock for one request and not the next, as the real service, on other machines,
- * never is.
+ * The local Kinesis in a process of its own, for suites and benchmarks that measure when requests reach
+ * the service: in the test's own process, a pause of that process (a major GC of a heap every earlier
+ * suite grew) delays the front's clock for one request and not the next, as the real service, on other
+ * machines, never is; and its work is not charged to the producer measured.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { KinesisClient, KinesisClientConfig } from '@aws-sdk/client-kinesis';
 import { createClientFactory } from '../../src/testing/clients.js';
-import type { LocalKinesisOptions, LocalKinesisStats } from '../../src/testing/index.js';
+import type { Faults, LocalKinesisOptions, LocalKinesisStats } from '../../src/testing/index.js';
 
 const CHILD = fileURLToPath(new URL('./local-kinesis-child.ts', import.meta.url));
 const CALL_TIMEOUT_MS = 30_000;
@@ -16,9 +16,13 @@ const START_TIMEOUT_MS = 60_000;
 
 export interface LocalKinesisProcess {
   endpoint: string;
+  region: string;
   client(overrides?: Partial<KinesisClientConfig>): KinesisClient;
   createStream(name: string, shardCount: number): Promise<void>;
   stats(): Promise<LocalKinesisStats>;
+  setFaults(faults: Partial<Faults>): Promise<void>;
+  /** Empties the stream's shard budgets: no burst left, refills from now. */
+  drainBudget(streamName: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -28,10 +32,12 @@ interface Started {
   credentials: { accessKeyId: string; secretAccessKey: string };
 }
 
-export async function startLocalKinesisProcess(options: Omit<LocalKinesisOptions, 'faults'> = {}): Promise<LocalKinesisProcess> {
-  const child = fork(CHILD, [JSON.stringify(options)], {
+/** `built`: the child runs the built package (`dist/testing.mjs`, as benchmarks measure it), not the sources. */
+export async function startLocalKinesisProcess(options: LocalKinesisOptions = {}, { built = false } = {}): Promise<LocalKinesisProcess> {
+  const child = fork(CHILD, [JSON.stringify(options), built ? 'built' : 'sources'], {
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
@@ -85,9 +91,12 @@ export async function startLocalKinesisProcess(options: Omit<LocalKinesisOptions
   const clients = await createClientFactory(started);
   return {
     endpoint: started.endpoint,
+    region: started.region,
     client: (overrides) => clients.client(overrides),
     createStream: (name, shardCount) => call<void>('createStream', name, shardCount),
     stats: () => call<LocalKinesisStats>('stats'),
+    setFaults: (faults) => call<void>('setFaults', faults),
+    drainBudget: (streamName) => call<void>('drainBudget', streamName),
     async stop() {
       clients.destroyAll();
       if (exited) return;

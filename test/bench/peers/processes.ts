@@ -1,11 +1,12 @@
 /**
- * The parent's side of the child processes: the local Kinesis server and one worker per measured case.
+ * The parent's side of the child processes: the local Kinesis server (test/helpers/local-kinesis-process.ts)
+ * and one worker per measured case.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LocalKinesisOptions, LocalKinesisStats, Faults } from '../../../src/testing/types.js';
+import type { LocalKinesisOptions } from '../../../src/testing/types.js';
+import { startLocalKinesisProcess, type LocalKinesisProcess } from '../../helpers/local-kinesis-process.js';
 import { ROOT } from './common.js';
-import type { ServerRequest } from './server.js';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -16,64 +17,10 @@ export const CHILD_ENV = {
   AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
 };
 
-export interface Server {
-  endpoint: string;
-  region: string;
-  createStream(name: string, shards: number): Promise<void>;
-  stats(): Promise<LocalKinesisStats>;
-  setFaults(faults: Partial<Faults>): Promise<void>;
-  /** Empties the stream's shard budgets: no burst left, refills from now. */
-  drainBudget(streamName: string): Promise<void>;
-  stop(): Promise<void>;
-}
+export type Server = LocalKinesisProcess;
 
-/** Starts the local Kinesis in its own process and resolves once it listens. */
-export function startServer(options: LocalKinesisOptions): Promise<Server> {
-  const child = fork(here('server.ts'), [JSON.stringify(options)], {
-    cwd: ROOT,
-    execArgv: ['--import', 'tsx'],
-    env: CHILD_ENV,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let next = 0;
-  const waiting = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
-  const call = (op: ServerRequest['op'], ...args: unknown[]) =>
-    new Promise<any>((resolve, reject) => {
-      const id = next++;
-      waiting.set(id, { resolve, reject });
-      child.send({ id, op, args } satisfies ServerRequest);
-    });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => {
-      for (const w of waiting.values()) w.reject(new Error(`local Kinesis exited with ${code}`));
-      reject(new Error(`local Kinesis exited with ${code} before it was ready`));
-    });
-    child.on('message', (m: any) => {
-      if (m.ready) {
-        return resolve({
-          endpoint: m.endpoint,
-          region: m.region,
-          createStream: (name, shards) => call('createStream', name, shards),
-          stats: () => call('stats'),
-          setFaults: (faults) => call('setFaults', faults),
-          drainBudget: (streamName) => call('drainBudget', streamName),
-          async stop() {
-            if (child.exitCode !== null) return;
-            const exited = new Promise((r) => child.once('exit', r));
-            await call('stop').catch(() => undefined);
-            await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-            if (child.exitCode === null) child.kill('SIGKILL');
-          },
-        });
-      }
-      const w = waiting.get(m.id);
-      if (!w) return;
-      waiting.delete(m.id);
-      if (m.error) w.reject(new Error(m.error));
-      else w.resolve(m.result);
-    });
-  });
-}
+/** Starts the local Kinesis of the built package in its own process and resolves once it listens. */
+export const startServer = (options: LocalKinesisOptions): Promise<Server> => startLocalKinesisProcess(options, { built: true });
 
 export interface WorkerOptions {
   config: object;

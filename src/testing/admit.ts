@@ -73,7 +73,7 @@ export function admit(deps: AdmitDeps, map: ShardMap, entries: PutEntry[], now: 
   }
   for (const [shard, counts] of tally) {
     if (counts.records > 0) stats.accepted(streamName, shard.shardId, counts.records, counts.bytes, now);
-    if (counts.throttled > 0) stats.throttled(streamName, shard.shardId, counts.throttled);
+    if (counts.throttled > 0) stats.throttled(streamName, shard.shardId, counts.throttled, now);
   }
   return { results, accepted, shards };
 }

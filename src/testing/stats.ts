@@ -3,15 +3,19 @@ import { createSlidingWindowMax, type SlidingWindowMax } from './sliding-window.
 import type { FaultStats } from './fault-types.js';
 import type { LocalKinesisStats, ShardStats } from './types.js';
 
-interface ShardCounters extends Omit<ShardStats, 'maxWindowRecords' | 'maxWindowBytes'> {
+interface ShardCounters extends Omit<ShardStats, 'maxWindowRecords' | 'maxWindowBytes' | 'spanMs'> {
   window: SlidingWindowMax;
+  /** Clock readings of the first and last request with entries the budget judged. */
+  firstAt: number;
+  lastAt: number;
 }
 
 export interface StatsRecorder {
   request(operation: string, bodyBytes: number): void;
   /** Records accepted on one shard by one request, all at the same instant `now` (ms). */
   accepted(streamName: string, shardId: string, records: number, bytes: number, now: number): void;
-  throttled(streamName: string, shardId: string, records: number): void;
+  /** Records throttled on one shard by one request at the instant `now` (ms). */
+  throttled(streamName: string, shardId: string, records: number, now: number): void;
   internalFailure(streamName: string, shardId: string): void;
   fault(kind: keyof FaultStats): void;
   snapshot(): LocalKinesisStats;
@@ -33,6 +37,12 @@ const noFaults = (): FaultStats => ({
   refusedConnections: 0,
 });
 
+function judged(counters: ShardCounters, now: number): void {
+  if (Number.isNaN(counters.firstAt)) counters.firstAt = counters.lastAt = now;
+  counters.firstAt = Math.min(counters.firstAt, now);
+  counters.lastAt = Math.max(counters.lastAt, now);
+}
+
 export function createStats(): StatsRecorder {
   let shards = new Map<string, ShardCounters>();
   let requests = 0;
@@ -44,7 +54,7 @@ export function createStats(): StatsRecorder {
     const key = `${streamName}/${shardId}`;
     let counters = shards.get(key);
     if (!counters) {
-      counters = { streamName, shardId, acceptedRecords: 0, acceptedBytes: 0, throttledRecords: 0, internalFailures: 0, window: createSlidingWindowMax(STATS_WINDOW_MS) };
+      counters = { streamName, shardId, acceptedRecords: 0, acceptedBytes: 0, throttledRecords: 0, internalFailures: 0, window: createSlidingWindowMax(STATS_WINDOW_MS), firstAt: NaN, lastAt: NaN };
       shards.set(key, counters);
     }
     return counters;
@@ -61,9 +71,12 @@ export function createStats(): StatsRecorder {
       counters.acceptedRecords += records;
       counters.acceptedBytes += bytes;
       counters.window.add(now, records, bytes);
+      judged(counters, now);
     },
-    throttled(streamName, shardId, records) {
-      shard(streamName, shardId).throttledRecords += records;
+    throttled(streamName, shardId, records, now) {
+      const counters = shard(streamName, shardId);
+      counters.throttledRecords += records;
+      judged(counters, now);
     },
     internalFailure(streamName, shardId) {
       shard(streamName, shardId).internalFailures++;
@@ -74,7 +87,12 @@ export function createStats(): StatsRecorder {
     },
     snapshot() {
       const list = [...shards.values()]
-        .map(({ window, ...counters }) => ({ ...counters, maxWindowRecords: window.maxRecords, maxWindowBytes: window.maxBytes }))
+        .map(({ window, firstAt, lastAt, ...counters }) => ({
+          ...counters,
+          maxWindowRecords: window.maxRecords,
+          maxWindowBytes: window.maxBytes,
+          spanMs: Number.isNaN(firstAt) ? 0 : lastAt - firstAt,
+        }))
         .sort((a, b) => a.streamName.localeCompare(b.streamName) || a.shardId.localeCompare(b.shardId));
       return { shards: list, requests, largestRequestBytes, operations: { ...operations }, faults: { ...faults } };
     },

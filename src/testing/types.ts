@@ -65,6 +65,13 @@ export interface ShardStats {
   maxWindowRecords: number;
   /** Most bytes accepted within any 1-second window. */
   maxWindowBytes: number;
+  /**
+   * Milliseconds from the first to the last request that brought the shard entries its budget judged
+   * (accepted or throttled), by the local Kinesis's own clock. Under steady overload the shard could accept
+   * `SHARD_RECORDS_PER_SECOND * (1 + spanMs / 1000)` records: its full bucket, then its rate over the span
+   * it saw, whatever the senders' clocks say.
+   */
+  spanMs: number;
 }
 
 /**

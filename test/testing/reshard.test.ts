@@ -59,15 +59,16 @@ test(
     const load = await offerLoad(client, { streamName: 'grow', senders: 4, periodMs: 100, entriesPerRequest: 300, durationMs: LOAD_MS, entry: (n) => ({ PartitionKey: `key-${n}`, Data: Buffer.from(`g${n}`) }) });
     const stats = kinesis.stats().shards.filter((s) => s.streamName === 'grow');
     assert.equal(stats.map((s) => s.shardId), open, 'only the open shards took writes');
-    const budget = 1000 + (1000 * (load.lastSendAt - load.firstSendAt)) / 1000;
     for (const shard of stats) {
+      // Judged over the span the service saw: a sender's clock also counts the wait for its first answer.
+      const budget = 1000 + shard.spanMs;
       assert.ok(shard.throttledRecords > 0, `${shard.shardId} was throttled`);
       assert.ok(shard.maxWindowRecords <= 2000, `${shard.shardId} max window ${shard.maxWindowRecords}`);
       assert.ok(Math.abs(shard.acceptedRecords - budget) <= budget * 0.05, `${shard.shardId} accepted ${shard.acceptedRecords}, budget ${budget.toFixed(0)}`);
     }
     const entries = load.requests.flat();
     assert.ok(entries.filter((o) => isThrottled(o.result)).every((o) => open.some((id) => o.result.ErrorMessage!.includes(id))));
-    console.log(`  4 shards: accepted ${stats.map((s) => s.acceptedRecords).join(', ')} (budget ${budget.toFixed(0)} each), throttled ${stats.map((s) => s.throttledRecords).join(', ')}`);
+    console.log(`  4 shards: accepted ${stats.map((s) => `${s.acceptedRecords} of ${(1000 + s.spanMs).toFixed(0)}`).join(', ')} over ${(load.lastSendAt - load.firstSendAt).toFixed(0)} ms of sends, throttled ${stats.map((s) => s.throttledRecords).join(', ')}`);
   }),
 );
 

@@ -61,7 +61,9 @@ export interface ShardBacklogsOptions<R extends RoutedRecord<unknown>> {
 export function createShardBacklogs<R extends RoutedRecord<unknown>>(o: ShardBacklogsOptions<R>) {
   const { scheduler, batch } = o;
   const backlogs = new Map<string, Backlog<R>>();
-  let busiest: { shardId: string | undefined; waitMs: number } = { shardId: undefined, waitMs: 0 };
+  // One object, updated in place: a record queued behind others makes its shard the busiest, and a new
+  // object for each would be garbage per value.
+  const busiest: { shardId: string | undefined; waitMs: number } = { shardId: undefined, waitMs: 0 };
   let stale = false;
   /** Halves taken, until their answer. */
   const halves = new WeakSet<Batch<KinesisEntry<R>>>();
@@ -78,7 +80,10 @@ export function createShardBacklogs<R extends RoutedRecord<unknown>>(o: ShardBac
   function grew(shardId: string, b: Backlog<R>): void {
     if (stale) return;
     const waitMs = waitOf(shardId, b);
-    if (waitMs >= busiest.waitMs) busiest = { shardId, waitMs };
+    if (waitMs >= busiest.waitMs) {
+      busiest.shardId = shardId;
+      busiest.waitMs = waitMs;
+    }
   }
   const shrank = (shardId: string) => (stale ||= shardId === busiest.shardId);
 
@@ -225,11 +230,12 @@ export function createShardBacklogs<R extends RoutedRecord<unknown>>(o: ShardBac
     },
     /** How long a value of `size` bytes arriving now would wait for the shard, in ms. */
     waitIfAdded: (shardId: string, size: number) => waitOf(shardId, backlogs.get(shardId), 1, size),
-    /** The longest wait of any shard now, in ms, and that shard. */
-    busiest(): { shardId: string | undefined; waitMs: number } {
+    /** The longest wait of any shard now, in ms, and that shard: read at once, it changes as records queue. */
+    busiest(): Readonly<{ shardId: string | undefined; waitMs: number }> {
       if (stale) {
         stale = false;
-        busiest = { shardId: undefined, waitMs: 0 };
+        busiest.shardId = undefined;
+        busiest.waitMs = 0;
         backlogs.forEach((b, shardId) => grew(shardId, b));
       }
       return busiest;

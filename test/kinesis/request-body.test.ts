@@ -113,6 +113,9 @@ body('base64: the browser and Node encoders agree with Buffer on every length an
     const expected = Buffer.from(data).toString('base64');
     assert.is(base64Browser(data), expected, `browser, ${n} bytes`);
     assert.is(base64Node(data), expected, `node, ${n} bytes`);
+    // A Buffer view into a larger Buffer (as Buffer.from(string) gives, from its shared pool): only its own bytes.
+    const view = Buffer.concat([Buffer.from([1, 2, 3]), data, Buffer.from([4])]).subarray(3, 3 + n);
+    assert.is(base64Node(view), expected, `node, a Buffer view of ${n} bytes`);
   }
 });
 body.run();

@@ -22,16 +22,22 @@ export async function readBack(client: KinesisClient, streamName: string): Promi
 
 /** Records each PutRecords request's entry count and bytes (partition keys + data) as the service counts them. */
 export function recordPutRequests(client: KinesisClient) {
-  const requests: { entries: number; bytes: number }[] = [];
+  const requests: { entries: number; bytes: number; error?: string }[] = [];
   const encoder = new TextEncoder();
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'PutRecordsCommand') {
-        const input = args.input as { Records: { PartitionKey: string; Data: Uint8Array }[] };
-        const bytes = input.Records.reduce((n, r) => n + encoder.encode(r.PartitionKey).length + r.Data.length, 0);
-        requests.push({ entries: input.Records.length, bytes });
+      if (context.commandName !== 'PutRecordsCommand') return next(args);
+      const input = args.input as { Records: { PartitionKey: string; Data: Uint8Array }[] };
+      const bytes = input.Records.reduce((n, r) => n + encoder.encode(r.PartitionKey).length + r.Data.length, 0);
+      const request: (typeof requests)[number] = { entries: input.Records.length, bytes };
+      requests.push(request);
+      try {
+        return await next(args);
+      } catch (error) {
+        // No answer, or an error answer: the attempt may be made again (by the SDK or the producer).
+        request.error = (error as Error).name;
+        throw error;
       }
-      return next(args);
     },
     { step: 'finalizeRequest', name: 'recordPutRequests' },
   );

@@ -84,7 +84,13 @@ e2e('20,000 values of 1 B to 100 KiB into 4 shards: each read back exactly once 
   const largest = requests.reduce((m, r) => ({ entries: Math.max(m.entries, r.entries), bytes: Math.max(m.bytes, r.bytes) }), { entries: 0, bytes: 0 });
   assert.ok(largest.entries <= 500, `largest request has ${largest.entries} entries`);
   assert.ok(largest.bytes <= 5 * MiB, `largest request has ${largest.bytes} bytes`);
-  assert.is(requests.reduce((n, r) => n + r.entries, 0), values.length, 'no entry sent twice');
+  // A slow answer is not retried: every entry went out in exactly one attempt that was answered. An attempt
+  // that failed (no answer, or an error answer, as a loaded machine can give) is made again; that it stored
+  // nothing is what the read-back above checks.
+  const answered = requests.filter((r) => r.error === undefined);
+  const failedAttempts = requests.filter((r) => r.error !== undefined);
+  assert.is(answered.reduce((n, r) => n + r.entries, 0), values.length, 'no entry sent twice in answered requests');
+  if (failedAttempts.length > 0) console.log(`  ${failedAttempts.length} attempts failed and were made again: ${failedAttempts.map((r) => r.error).join(', ')}`);
 });
 
 e2e('a stream that does not exist: every value fails with ResourceNotFoundException, then the output errors', async () => {

@@ -5,7 +5,7 @@ import type { LocalKinesisStats, ShardStats } from './types.js';
 
 interface ShardCounters extends Omit<ShardStats, 'maxWindowRecords' | 'maxWindowBytes' | 'spanMs'> {
   window: SlidingWindowMax;
-  /** Clock readings of the first and last request with entries the budget judged. */
+  /** Clock readings of the first and last request with entries the budget judged (±Infinity before one). */
   firstAt: number;
   lastAt: number;
 }
@@ -38,7 +38,6 @@ const noFaults = (): FaultStats => ({
 });
 
 function judged(counters: ShardCounters, now: number): void {
-  if (Number.isNaN(counters.firstAt)) counters.firstAt = counters.lastAt = now;
   counters.firstAt = Math.min(counters.firstAt, now);
   counters.lastAt = Math.max(counters.lastAt, now);
 }
@@ -54,7 +53,7 @@ export function createStats(): StatsRecorder {
     const key = `${streamName}/${shardId}`;
     let counters = shards.get(key);
     if (!counters) {
-      counters = { streamName, shardId, acceptedRecords: 0, acceptedBytes: 0, throttledRecords: 0, internalFailures: 0, window: createSlidingWindowMax(STATS_WINDOW_MS), firstAt: NaN, lastAt: NaN };
+      counters = { streamName, shardId, acceptedRecords: 0, acceptedBytes: 0, throttledRecords: 0, internalFailures: 0, window: createSlidingWindowMax(STATS_WINDOW_MS), firstAt: Infinity, lastAt: -Infinity };
       shards.set(key, counters);
     }
     return counters;
@@ -91,7 +90,7 @@ export function createStats(): StatsRecorder {
           ...counters,
           maxWindowRecords: window.maxRecords,
           maxWindowBytes: window.maxBytes,
-          spanMs: Number.isNaN(firstAt) ? 0 : lastAt - firstAt,
+          spanMs: firstAt <= lastAt ? lastAt - firstAt : 0,
         }))
         .sort((a, b) => a.streamName.localeCompare(b.streamName) || a.shardId.localeCompare(b.shardId));
       return { shards: list, requests, largestRequestBytes, operations: { ...operations }, faults: { ...faults } };

@@ -3,7 +3,7 @@ import { createSlidingWindowMax, type SlidingWindowMax } from './sliding-window.
 import type { FaultStats } from './fault-types.js';
 import type { LocalKinesisStats, ShardStats } from './types.js';
 
-interface ShardCounters extends Omit<ShardStats, 'maxWindowRecords' | 'maxWindowBytes' | 'spanMs'> {
+interface ShardCounters extends Omit<ShardStats, 'maxWindowRecords' | 'maxWindowBytes' | 'spanMs' | 'firstRequestAt' | 'lastRequestAt'> {
   window: SlidingWindowMax;
   /** Clock readings of the first and last request with entries the budget judged (±Infinity before one). */
   firstAt: number;
@@ -42,7 +42,11 @@ function judged(counters: ShardCounters, now: number): void {
   counters.lastAt = Math.max(counters.lastAt, now);
 }
 
-export function createStats(): StatsRecorder {
+/**
+ * `clockOrigin` turns the budget's clock readings (`performance.now()` in the local Kinesis) into ms since
+ * the epoch for `firstRequestAt` and `lastRequestAt`.
+ */
+export function createStats(clockOrigin = performance.timeOrigin): StatsRecorder {
   let shards = new Map<string, ShardCounters>();
   let requests = 0;
   let largestRequestBytes = 0;
@@ -91,6 +95,7 @@ export function createStats(): StatsRecorder {
           maxWindowRecords: window.maxRecords,
           maxWindowBytes: window.maxBytes,
           spanMs: firstAt <= lastAt ? lastAt - firstAt : 0,
+          ...(firstAt <= lastAt ? { firstRequestAt: clockOrigin + firstAt, lastRequestAt: clockOrigin + lastAt } : {}),
         }))
         .sort((a, b) => a.streamName.localeCompare(b.streamName) || a.shardId.localeCompare(b.shardId));
       return { shards: list, requests, largestRequestBytes, operations: { ...operations }, faults: { ...faults } };

@@ -73,12 +73,13 @@ export interface ShardStats {
    */
   spanMs: number;
   /**
-   * When the first and the last of those requests were judged, in ms since the epoch (the local Kinesis's
+   * When the first of those requests was judged, in ms since the epoch (the local Kinesis's
    * clock; absent while the shard has none). Across a stats reset, the span the service saw is
    * `after.lastRequestAt - before.firstRequestAt`, which `spanMs` of each part does not give: the time
    * between the last request before the reset and the first after it is in neither.
    */
   firstRequestAt?: number;
+  /** When the last of those requests was judged, in ms since the epoch; see `firstRequestAt`. */
   lastRequestAt?: number;
 }
 

@@ -94,8 +94,8 @@ export function createStats(clockOrigin = performance.timeOrigin): StatsRecorder
           ...counters,
           maxWindowRecords: window.maxRecords,
           maxWindowBytes: window.maxBytes,
-          spanMs: firstAt <= lastAt ? lastAt - firstAt : 0,
-          ...(firstAt <= lastAt ? { firstRequestAt: clockOrigin + firstAt, lastRequestAt: clockOrigin + lastAt } : {}),
+          // Before a request was judged, firstAt > lastAt (±Infinity): no span and no request times.
+          ...(firstAt <= lastAt ? { spanMs: lastAt - firstAt, firstRequestAt: clockOrigin + firstAt, lastRequestAt: clockOrigin + lastAt } : { spanMs: 0 }),
         }))
         .sort((a, b) => a.streamName.localeCompare(b.streamName) || a.shardId.localeCompare(b.shardId));
       return { shards: list, requests, largestRequestBytes, operations: { ...operations }, faults: { ...faults } };
